@@ -1,0 +1,34 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * The `huleedu` command.
+ *   huleedu topics create   create Kafka topics (+ .DLT) and the NATS stream, idempotently
+ *   huleedu topics list     print the event -> topic table
+ */
+import { TOPIC_MAPPING } from '../common-core/index.ts';
+import { bootstrapTopics } from './topics-command.ts';
+
+const USAGE = `usage:
+  huleedu topics create   create every mapped topic, its .DLT and the NATS stream (idempotent)
+  huleedu topics list     print the event -> topic table`;
+
+async function main(argv: string[]): Promise<number> {
+  const [group, command] = argv;
+  if (group === 'topics' && command === 'create') {
+    await bootstrapTopics({ env: process.env, log: (m) => console.log(m) });
+    return 0;
+  }
+  if (group === 'topics' && command === 'list') {
+    for (const [event, topic] of Object.entries(TOPIC_MAPPING)) console.log(`${event}\t${topic}`);
+    return 0;
+  }
+  console.error(USAGE);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`huleedu: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

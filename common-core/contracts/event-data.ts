@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { EssayStatusSchema } from '../enums/essay-status.ts';
+import { ProcessingEventSchema } from '../enums/processing-event.ts';
+import {
+  EntityReferenceSchema,
+  StorageReferenceMetadataSchema,
+  SystemProcessingMetadataSchema,
+} from './metadata.ts';
+import { IsoDateTime, nowIso } from './primitives.ts';
+
+/** Fields every event's data carries (the seed's `BaseEventData`). */
+export const BaseEventDataSchema = z.object({
+  event_name: ProcessingEventSchema,
+  entity_ref: EntityReferenceSchema,
+  timestamp: IsoDateTime.default(nowIso),
+});
+
+/** A status change of an entity (the seed's `ProcessingUpdate`). */
+export const ProcessingUpdateSchema = BaseEventDataSchema.extend({
+  status: EssayStatusSchema,
+  system_metadata: SystemProcessingMetadataSchema,
+});
+
+/** Languages the spell checker implements; a request in another language is refused clearly. */
+export const SpellcheckLanguageSchema = z
+  .string()
+  .regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'expected a language tag like "en"');
+
+/** Command to spell-check one essay's text (`essay.spellcheck.requested`). */
+export const SpellcheckRequestedDataV1Schema = ProcessingUpdateSchema.extend({
+  text_storage_id: z.string().min(1),
+  language: SpellcheckLanguageSchema.default('en'),
+});
+export type SpellcheckRequestedDataV1 = z.output<typeof SpellcheckRequestedDataV1Schema>;
+
+/** Outcome of spell-checking one essay (`essay.spellcheck.result.received`). */
+export const SpellcheckResultDataV1Schema = ProcessingUpdateSchema.extend({
+  original_text_storage_id: z.string().min(1),
+  storage_metadata: StorageReferenceMetadataSchema.nullable().default(null),
+  corrections_made: z.number().int().nonnegative().nullable().default(null),
+});
+export type SpellcheckResultDataV1 = z.output<typeof SpellcheckResultDataV1Schema>;
+
+/** One essay of a batch, with its text in the content service once provisioned. */
+export const EssayProcessingRefSchema = z.object({
+  essay_id: z.string().min(1),
+  text_storage_id: z.string().min(1),
+});
+export type EssayProcessingRef = z.output<typeof EssayProcessingRefSchema>;
+
+/** A batch announces the essays it expects (`batch.essays.registered`). */
+export const BatchEssaysRegisteredV1Schema = BaseEventDataSchema.extend({
+  batch_id: z.string().min(1),
+  expected_essay_count: z.number().int().positive(),
+  essay_ids: z.array(z.string().min(1)).min(1),
+  course_code: z.string().nullable().default(null),
+  language: SpellcheckLanguageSchema.default('en'),
+  pipeline: z.array(z.string().min(1)).default(['spellcheck']),
+})
+  .refine((d) => d.essay_ids.length === d.expected_essay_count, {
+    message: 'expected_essay_count must equal the number of essay_ids',
+    path: ['expected_essay_count'],
+  })
+  .refine((d) => new Set(d.essay_ids).size === d.essay_ids.length, {
+    message: 'essay_ids must be unique',
+    path: ['essay_ids'],
+  });
+export type BatchEssaysRegisteredV1 = z.output<typeof BatchEssaysRegisteredV1Schema>;
+
+/** An essay's text is stored and ready (`essay.content.provisioned`). */
+export const EssayContentProvisionedV1Schema = BaseEventDataSchema.extend({
+  batch_id: z.string().min(1),
+  text_storage_id: z.string().min(1),
+  original_file_name: z.string().nullable().default(null),
+});
+export type EssayContentProvisionedV1 = z.output<typeof EssayContentProvisionedV1Schema>;
+
+/** Every expected essay of a batch is registered and provisioned (`batch.essays.ready`). */
+export const BatchEssaysReadyV1Schema = BaseEventDataSchema.extend({
+  batch_id: z.string().min(1),
+  ready_essays: z.array(EssayProcessingRefSchema),
+});
+export type BatchEssaysReadyV1 = z.output<typeof BatchEssaysReadyV1Schema>;
+
+/** Start the spellcheck phase for a batch's essays (`batch.spellcheck.initiate.command`). */
+export const BatchSpellcheckInitiateCommandV1Schema = BaseEventDataSchema.extend({
+  batch_id: z.string().min(1),
+  essays_to_process: z.array(EssayProcessingRefSchema).min(1),
+  language: SpellcheckLanguageSchema.default('en'),
+});
+export type BatchSpellcheckInitiateCommandV1 = z.output<
+  typeof BatchSpellcheckInitiateCommandV1Schema
+>;
+
+/** How a phase ended for a whole batch (`els.batch.phase.outcome`), announced once. */
+export const BatchPhaseOutcomeV1Schema = BaseEventDataSchema.extend({
+  batch_id: z.string().min(1),
+  phase_name: z.string().min(1),
+  phase_status: z.enum(['completed_successfully', 'completed_with_failures', 'failed_critically']),
+  processed_essays: z.array(EssayProcessingRefSchema),
+  failed_essay_ids: z.array(z.string().min(1)),
+});
+export type BatchPhaseOutcomeV1 = z.output<typeof BatchPhaseOutcomeV1Schema>;
+
+/** An essay actor changed state (`essay.lifecycle.state.updated`): the live status feed. */
+export const EssayLifecycleStateUpdatedV1Schema = BaseEventDataSchema.extend({
+  batch_id: z.string().nullable().default(null),
+  from_status: EssayStatusSchema.nullable(),
+  to_status: EssayStatusSchema,
+  cause_event_id: z.string().nullable().default(null),
+});
+export type EssayLifecycleStateUpdatedV1 = z.output<typeof EssayLifecycleStateUpdatedV1Schema>;

@@ -1,0 +1,13 @@
+import type { z } from 'zod';
+import {
+  decodeEnvelope,
+  type EventEnvelope,
+  type IncomingMessage,
+} from '../../common-core/index.ts';
+
+/** A decoder for `ConsumeOptions.decode`: the message value as an envelope whose data matches `data`. */
+export function envelopeDecoder<D extends z.ZodType>(
+  data: D,
+): (m: IncomingMessage) => EventEnvelope<z.output<D>> {
+  return (m) => decodeEnvelope(m.value, data);
+}

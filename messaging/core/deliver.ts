@@ -1,0 +1,119 @@
+import {
+  type ConsumeOptions,
+  DEFAULT_RETRY_POLICY,
+  HuleEduError,
+  type IncomingMessage,
+  isRetryable,
+  type OutgoingMessage,
+} from '../../common-core/index.ts';
+import { backoffDelay, sleep } from './backoff.ts';
+import { deadLetterFor, describeError } from './dead-letter.ts';
+import type { MessagingMetrics } from './messaging-metrics.ts';
+
+export interface DeliveryContext {
+  /** Publishes a dead letter durably; if it throws, the message is not committed. */
+  deadLetter: (message: OutgoingMessage) => Promise<void>;
+  metrics?: MessagingMetrics | undefined;
+  /** Aborted on shutdown: a message waiting for a retry is left uncommitted for redelivery. */
+  signal?: AbortSignal | undefined;
+  /** Keeps the consumer's group session alive while a message is retried. */
+  heartbeat?: (() => Promise<void>) | undefined;
+  now?: () => number;
+}
+
+export type DeliveryOutcome = 'processed' | 'dead_lettered';
+
+/** Thrown when shutdown interrupts a message: it must not be committed. */
+export class DeliveryInterruptedError extends HuleEduError {
+  constructor() {
+    super('HULEEDU_CLOSED', 'consumer is shutting down; message left for redelivery', {
+      retryable: true,
+    });
+    this.name = 'DeliveryInterruptedError';
+  }
+}
+
+function eventTimestampOf(value: unknown): number | undefined {
+  if (value === null || typeof value !== 'object' || !('event_timestamp' in value))
+    return undefined;
+  const ts = (value as { event_timestamp: unknown }).event_timestamp;
+  if (typeof ts !== 'string') return undefined;
+  const ms = Date.parse(ts);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * Take one message to a durable outcome: decoded and handled, or dead-lettered.
+ * Poison (decode error) is dead-lettered at once; a retryable handler error is retried
+ * under the policy with backoff and then dead-lettered; any other error at once.
+ * Resolves only when the outcome is durable, so the caller may then commit.
+ */
+export async function deliver<T>(
+  message: IncomingMessage,
+  options: ConsumeOptions<T>,
+  context: DeliveryContext,
+): Promise<DeliveryOutcome> {
+  const labels = { topic: message.topic, consumer_group: options.groupId };
+  const now = context.now ?? Date.now;
+  let value: T;
+  try {
+    value = options.decode(message);
+  } catch (error) {
+    await sendToDlt(message, error, options.groupId, 0, context);
+    return 'dead_lettered';
+  }
+
+  const eventMs = eventTimestampOf(value);
+  if (eventMs !== undefined && context.metrics) {
+    const latency = (now() - eventMs) / 1000;
+    // Clock skew can make this negative; such samples say nothing about the queue.
+    if (latency >= 0) context.metrics.queueLatency.observe(labels, latency);
+  }
+
+  const policy = options.retry ?? DEFAULT_RETRY_POLICY;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await options.handle(value, message);
+      context.metrics?.processed.inc(labels);
+      return 'processed';
+    } catch (error) {
+      context.metrics?.failed.inc(labels);
+      if (error instanceof DeliveryInterruptedError) throw error;
+      const retriesUsed = attempt - 1;
+      if (!isRetryable(error) || retriesUsed >= policy.maxRetries) {
+        const described = isRetryable(error)
+          ? {
+              code: 'HULEEDU_RETRIES_EXHAUSTED',
+              message: `gave up after ${attempt} attempts: ${describeError(error).message}`,
+              retryable: false,
+            }
+          : describeError(error);
+        await sendToDlt(message, described, options.groupId, attempt, context, true);
+        return 'dead_lettered';
+      }
+      if (context.signal?.aborted) throw new DeliveryInterruptedError();
+      await sleep(backoffDelay(policy, attempt), context.signal);
+      if (context.signal?.aborted) throw new DeliveryInterruptedError();
+      await context.heartbeat?.();
+    }
+  }
+}
+
+async function sendToDlt(
+  message: IncomingMessage,
+  error: unknown,
+  groupId: string,
+  attempts: number,
+  context: DeliveryContext,
+  alreadyDescribed = false,
+): Promise<void> {
+  const described = alreadyDescribed
+    ? (error as ReturnType<typeof describeError>)
+    : describeError(error);
+  await context.deadLetter(deadLetterFor(message, described, groupId, attempts));
+  context.metrics?.deadLettered.inc({
+    topic: message.topic,
+    consumer_group: groupId,
+    code: described.code,
+  });
+}

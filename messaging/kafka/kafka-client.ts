@@ -1,0 +1,36 @@
+import { Kafka, type LogEntry, logLevel } from 'kafkajs';
+import type { Logger } from '../../common-core/index.ts';
+
+export interface KafkaClientConfig {
+  brokers: readonly string[];
+  clientId: string;
+  logger: Logger;
+  /** How long one connection attempt may take. */
+  connectionTimeoutMs?: number;
+}
+
+const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** A kafkajs client whose logs go through our structured logger (warnings and errors only). */
+export function createKafka(config: KafkaClientConfig): Kafka {
+  return new Kafka({
+    clientId: config.clientId,
+    brokers: [...config.brokers],
+    connectionTimeout: config.connectionTimeoutMs ?? 3_000,
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, namespace, log }: LogEntry) => {
+        const { message, ...rest } = log;
+        config.logger[LEVEL_NAMES[level] ?? 'info'](
+          { ...rest, namespace, component: 'kafkajs' },
+          message,
+        );
+      },
+  });
+}

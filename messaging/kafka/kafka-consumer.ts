@@ -1,0 +1,143 @@
+import type { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type {
+  ConsumeOptions,
+  Headers,
+  IncomingMessage,
+  Logger,
+  MessageConsumer,
+  MessagePublisher,
+} from '../../common-core/index.ts';
+import { DeliveryInterruptedError, deliver } from '../core/deliver.ts';
+import type { MessagingMetrics } from '../core/messaging-metrics.ts';
+
+export interface KafkaConsumerDeps {
+  kafka: Kafka;
+  /** Where dead letters go (`<topic>.DLT`). */
+  deadLetterPublisher: MessagePublisher;
+  logger: Logger;
+  metrics?: MessagingMetrics;
+  /** Partitions handled at once; messages of one partition are always handled in order. */
+  partitionsConsumedConcurrently?: number;
+  /** Commit at least this often while working through a large fetch. */
+  commitEveryMessages?: number;
+}
+
+/** Kafka headers as strings; a repeated header keeps its last value. */
+export function headersToStrings(headers: IHeaders | undefined): Headers {
+  const out: Headers = {};
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    if (v === undefined) continue;
+    const last = Array.isArray(v) ? v[v.length - 1] : v;
+    if (last !== undefined) out[k] = last.toString();
+  }
+  return out;
+}
+
+function toIncoming(topic: string, partition: number, m: KafkaMessage): IncomingMessage {
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    key: m.key === null ? null : m.key.toString('utf8'),
+    value: m.value ?? Buffer.alloc(0),
+    headers: headersToStrings(m.headers),
+    timestamp: Number(m.timestamp),
+  };
+}
+
+/**
+ * A Kafka consumer-group member with manual commits: a message's offset is committed only
+ * after `deliver` made its outcome durable (handled, or dead-lettered). Partitions run
+ * concurrently; each partition strictly in order.
+ */
+export class KafkaMessageConsumer implements MessageConsumer {
+  private readonly abort = new AbortController();
+  private closed: Promise<void> | undefined;
+
+  private constructor(
+    private readonly consumer: Consumer,
+    private readonly logger: Logger,
+  ) {}
+
+  static async start<T>(
+    options: ConsumeOptions<T>,
+    deps: KafkaConsumerDeps,
+  ): Promise<KafkaMessageConsumer> {
+    const consumer = deps.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
+    });
+    const self = new KafkaMessageConsumer(
+      consumer,
+      deps.logger.child({ consumer_group: options.groupId }),
+    );
+    const commitEvery = deps.commitEveryMessages ?? 500;
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: [...options.topics],
+      fromBeginning: options.fromBeginning ?? true,
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      self.logger.error(
+        { err: e.payload.error, restart: e.payload.restart },
+        'Kafka consumer crashed',
+      );
+    });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: deps.partitionsConsumedConcurrently ?? 3,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        let pending: string | undefined;
+        let sinceCommit = 0;
+        const commit = async (): Promise<void> => {
+          if (pending === undefined) return;
+          const next = (BigInt(pending) + 1n).toString();
+          await consumer.commitOffsets([
+            { topic: batch.topic, partition: batch.partition, offset: next },
+          ]);
+          pending = undefined;
+          sinceCommit = 0;
+        };
+        try {
+          for (const m of batch.messages) {
+            if (!isRunning() || isStale() || self.abort.signal.aborted) break;
+            await deliver(toIncoming(batch.topic, batch.partition, m), options, {
+              deadLetter: (dl) => deps.deadLetterPublisher.publish([dl]),
+              metrics: deps.metrics,
+              signal: self.abort.signal,
+              heartbeat,
+            });
+            resolveOffset(m.offset);
+            pending = m.offset;
+            if (++sinceCommit >= commitEvery) await commit();
+          }
+        } catch (error) {
+          // Commit what is done; the failed message and the rest are fetched again.
+          await commit();
+          if (error instanceof DeliveryInterruptedError) return;
+          throw error;
+        }
+        await commit();
+        await heartbeat();
+      },
+    });
+    return self;
+  }
+
+  /** Stop fetching, let the in-flight batch finish (retries waiting are cut short), commit, leave. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      this.abort.abort();
+      await this.consumer.disconnect();
+    })();
+    return this.closed;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

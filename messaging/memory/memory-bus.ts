@@ -1,0 +1,190 @@
+import { EventEmitter } from 'node:events';
+import type {
+  ConsumeOptions,
+  IncomingMessage,
+  MessageBus,
+  MessageConsumer,
+  MessagePublisher,
+  OutgoingMessage,
+} from '../../common-core/index.ts';
+import { backoffDelay, sleep } from '../core/backoff.ts';
+import { DeliveryInterruptedError, deliver } from '../core/deliver.ts';
+import type { MessagingMetrics } from '../core/messaging-metrics.ts';
+
+export interface MemoryBusOptions {
+  partitions?: number;
+  metrics?: MessagingMetrics;
+}
+
+/** Java-like string hash: stable, so a key always lands on the same partition. */
+function partitionOf(key: string, partitions: number): number {
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (Math.imul(31, h) + key.charCodeAt(i)) | 0;
+  return Math.abs(h) % partitions;
+}
+
+/**
+ * An in-process bus with Kafka's semantics: partitioned logs ordered per key, consumer
+ * groups with committed positions that survive a consumer's restart, redelivery when the
+ * outcome could not be made durable, and `<topic>.DLT` dead letters. For the embedded mode
+ * and unit tests. A group has at most one live member per topic (no rebalancing).
+ */
+export class MemoryBus implements MessageBus, AsyncDisposable {
+  private readonly logs = new Map<string, IncomingMessage[][]>();
+  private readonly committed = new Map<string, number>();
+  private readonly members = new Set<string>();
+  private readonly consumers = new Set<MessageConsumer>();
+  private readonly appended = new EventEmitter().setMaxListeners(0);
+  readonly partitions: number;
+
+  constructor(private readonly options: MemoryBusOptions = {}) {
+    this.partitions = options.partitions ?? 3;
+  }
+
+  private partitionsOf(topic: string): IncomingMessage[][] {
+    let log = this.logs.get(topic);
+    if (!log) {
+      log = Array.from({ length: this.partitions }, () => []);
+      this.logs.set(topic, log);
+    }
+    return log;
+  }
+
+  /** Append messages; they are "durable" once this returns. */
+  append(messages: readonly OutgoingMessage[]): void {
+    for (const m of messages) {
+      const partition = partitionOf(m.key, this.partitions);
+      const log = this.partitionsOf(m.topic)[partition] as IncomingMessage[];
+      log.push({
+        topic: m.topic,
+        partition,
+        offset: String(log.length),
+        key: m.key,
+        value: m.value,
+        headers: { ...(m.headers ?? {}) },
+        timestamp: Date.now(),
+      });
+      this.appended.emit(m.topic);
+    }
+  }
+
+  /** Every message of a topic, partition by partition (for tests and inspection). */
+  messages(topic: string): IncomingMessage[] {
+    return this.partitionsOf(topic).flat();
+  }
+
+  /** The next offset a group will read in a partition. */
+  committedOffset(groupId: string, topic: string, partition: number): number {
+    return this.committed.get(`${groupId}|${topic}|${partition}`) ?? 0;
+  }
+
+  async publisher(): Promise<MessagePublisher> {
+    const bus = this;
+    let closed = false;
+    return {
+      async publish(messages) {
+        if (closed) throw new Error('publisher is closed');
+        bus.append(messages);
+      },
+      async close() {
+        closed = true;
+      },
+      async [Symbol.asyncDispose]() {
+        closed = true;
+      },
+    };
+  }
+
+  async consume<T>(options: ConsumeOptions<T>): Promise<MessageConsumer> {
+    for (const topic of options.topics) {
+      const member = `${options.groupId}|${topic}`;
+      if (this.members.has(member)) {
+        throw new Error(
+          `group ${options.groupId} already has a live consumer of ${topic} (memory bus: one per group)`,
+        );
+      }
+      this.members.add(member);
+    }
+    const abort = new AbortController();
+    const loops: Promise<void>[] = [];
+    for (const topic of options.topics) {
+      for (let p = 0; p < this.partitions; p++)
+        loops.push(this.runPartition(options, topic, p, abort.signal));
+    }
+    let closing: Promise<void> | undefined;
+    const consumer: MessageConsumer = {
+      close: () => {
+        closing ??= (async () => {
+          abort.abort();
+          this.appended.emit('*wake*');
+          await Promise.allSettled(loops);
+          for (const topic of options.topics) this.members.delete(`${options.groupId}|${topic}`);
+          this.consumers.delete(consumer);
+        })();
+        return closing;
+      },
+      [Symbol.asyncDispose]: () => consumer.close(),
+    };
+    this.consumers.add(consumer);
+    return consumer;
+  }
+
+  private async runPartition<T>(
+    options: ConsumeOptions<T>,
+    topic: string,
+    partition: number,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const commitKey = `${options.groupId}|${topic}|${partition}`;
+    let failures = 0;
+    while (!signal.aborted) {
+      const log = this.partitionsOf(topic)[partition] as IncomingMessage[];
+      const next = this.committed.get(commitKey) ?? 0;
+      const message = log[next];
+      if (!message) {
+        await this.waitForAppend(topic, signal);
+        continue;
+      }
+      try {
+        await deliver(message, options, {
+          deadLetter: async (dl) => this.append([dl]),
+          metrics: this.options.metrics,
+          signal,
+        });
+        this.committed.set(commitKey, next + 1);
+        failures = 0;
+      } catch (error) {
+        if (error instanceof DeliveryInterruptedError) return;
+        // The outcome is not durable: leave the position and redeliver after a pause.
+        failures++;
+        await sleep(
+          backoffDelay({ maxRetries: 0, initialDelayMs: 50, maxDelayMs: 2_000 }, failures),
+          signal,
+        );
+      }
+      // Let other partitions and the event loop breathe between messages.
+      await new Promise<void>((r) => setImmediate(r));
+    }
+  }
+
+  private waitForAppend(topic: string, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve();
+      const done = (): void => {
+        this.appended.off(topic, done);
+        this.appended.off('*wake*', done);
+        resolve();
+      };
+      this.appended.on(topic, done);
+      this.appended.on('*wake*', done);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.consumers].map((c) => c.close()));
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
