@@ -1,7 +1,19 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { z } from 'zod';
-import { allTopics, dltTopic, type EnvSource, HostList, loadSettings } from '../common-core/index.ts';
-import { connectNats, createKafka, ensureStream, ensureTopics, silentLogger } from '../messaging/index.ts';
+import {
+  allTopics,
+  dltTopic,
+  type EnvSource,
+  HostList,
+  loadSettings,
+} from '../common-core/index.ts';
+import {
+  connectNats,
+  createKafka,
+  ensureStream,
+  ensureTopics,
+  silentLogger,
+} from '../messaging/index.ts';
 
 /** Settings of the topic bootstrap (`huleedu topics create`). */
 export const TopicsSettingsSchema = z.object({
@@ -10,7 +22,10 @@ export const TopicsSettingsSchema = z.object({
   TOPICS_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(3),
   TOPICS_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(7).default(1),
   TOPICS_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
-  NATS_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/).default('HULEEDU'),
+  NATS_STREAM: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .default('HULEEDU'),
   NATS_DUPLICATE_WINDOW_MS: z.coerce.number().int().min(1000).default(120_000),
   TOPICS_SKIP_NATS: z.enum(['true', 'false']).default('false'),
 });
@@ -24,9 +39,18 @@ export function platformTopics(): string[] {
  * Create every mapped topic and its `.DLT` (idempotent, waits for a starting broker) and the
  * JetStream stream for `huleedu.>` with a duplicate window.
  */
-export async function bootstrapTopics(options: { env: EnvSource; log: (msg: string) => void }): Promise<void> {
+export async function bootstrapTopics(options: {
+  env: EnvSource;
+  log: (msg: string) => void;
+}): Promise<void> {
   const s = loadSettings('topics', TopicsSettingsSchema, { env: options.env });
-  const kafka = createKafka({ brokers: s.KAFKA_BROKERS, clientId: 'huleedu-topics', logger: silentLogger });
+  const kafka = createKafka({
+    brokers: s.KAFKA_BROKERS,
+    clientId: 'huleedu-topics',
+    logger: silentLogger,
+    // ensureTopics retries with its own deadline; nested client retries would overshoot it.
+    retries: 0,
+  });
   const result = await ensureTopics(kafka, {
     topics: platformTopics(),
     partitions: s.TOPICS_PARTITIONS,
@@ -46,7 +70,9 @@ export async function bootstrapTopics(options: { env: EnvSource; log: (msg: stri
       subjects: ['huleedu.>'],
       duplicateWindowMs: s.NATS_DUPLICATE_WINDOW_MS,
     });
-    options.log(`NATS stream ${s.NATS_STREAM} (huleedu.>): ${outcome}, duplicate window ${s.NATS_DUPLICATE_WINDOW_MS} ms`);
+    options.log(
+      `NATS stream ${s.NATS_STREAM} (huleedu.>): ${outcome}, duplicate window ${s.NATS_DUPLICATE_WINDOW_MS} ms`,
+    );
   } finally {
     await nc.close();
   }

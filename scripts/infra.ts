@@ -9,14 +9,22 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jetstreamManager } from '@nats-io/jetstream';
 import pg from 'pg';
-import { connectNats } from '../messaging/index.ts';
 import { bootstrapTopics } from '../cli/topics-command.ts';
+import { connectNats } from '../messaging/index.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const VERSION = process.env.KAFKA_VERSION ?? '3.9.1';
@@ -40,7 +48,8 @@ function have(cmd: string): boolean {
 }
 
 function aptInstall(packages: string[]): void {
-  if (process.getuid?.() !== 0) throw new InfraError(`missing ${packages.join(', ')}; install them (not root, cannot apt-get)`);
+  if (process.getuid?.() !== 0)
+    throw new InfraError(`missing ${packages.join(', ')}; install them (not root, cannot apt-get)`);
   say(`installing ${packages.join(' ')} with apt-get`);
   execFileSync('apt-get', ['update', '-q'], { stdio: 'inherit' });
   execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], {
@@ -78,7 +87,9 @@ function fetchJars(): void {
     ],
     { stdio: 'inherit' },
   );
-  say(`fetched ${readdirSync(LIBS).length} jars in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  say(
+    `fetched ${readdirSync(LIBS).length} jars in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 function writeConfig(): string {
@@ -164,13 +175,19 @@ function runningPid(): number | undefined {
   }
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, onFail?: () => string): Promise<void> {
+async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  onFail?: () => string,
+): Promise<void> {
   const deadline = Date.now() + TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (await check()) return;
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new InfraError(`${what} did not become ready within ${TIMEOUT_MS} ms${onFail ? `\n${onFail()}` : ''}`);
+  throw new InfraError(
+    `${what} did not become ready within ${TIMEOUT_MS} ms${onFail ? `\n${onFail()}` : ''}`,
+  );
 }
 
 function logTail(): string {
@@ -190,13 +207,27 @@ async function kafkaUp(): Promise<void> {
   if (!existsSync(join(DATA, 'meta.properties'))) {
     const clusterId = randomBytes(16).toString('base64url');
     say(`formatting KRaft storage (cluster ${clusterId})`);
-    execFileSync('java', javaArgs('kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', props, '--ignore-formatted']), {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    execFileSync(
+      'java',
+      javaArgs('kafka.tools.StorageTool', [
+        'format',
+        '-t',
+        clusterId,
+        '-c',
+        props,
+        '--ignore-formatted',
+      ]),
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
   }
   const started = Date.now();
   const out = openSync(LOG_FILE, 'a');
-  const child = spawn('java', javaArgs('kafka.Kafka', [props]), { detached: true, stdio: ['ignore', out, out] });
+  const child = spawn('java', javaArgs('kafka.Kafka', [props]), {
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
   closeSync(out);
   if (child.pid === undefined) throw new InfraError('could not start java');
   writeFileSync(PID_FILE, String(child.pid));
@@ -205,8 +236,11 @@ async function kafkaUp(): Promise<void> {
   await waitFor(
     'Kafka on 127.0.0.1:9092',
     async () => {
-      if (runningPid() === undefined) throw new InfraError(`Kafka exited during start-up\n${logTail()}`);
-      return (await portOpen(9092)) && readFileSync(LOG_FILE, 'utf8').includes('Kafka Server started');
+      if (runningPid() === undefined)
+        throw new InfraError(`Kafka exited during start-up\n${logTail()}`);
+      return (
+        (await portOpen(9092)) && readFileSync(LOG_FILE, 'utf8').includes('Kafka Server started')
+      );
     },
     logTail,
   );
@@ -234,7 +268,9 @@ async function postgresUp(): Promise<void> {
   if (existsSync('/etc/postgresql')) {
     for (const version of readdirSync('/etc/postgresql')) {
       say(`starting Postgres ${version}`);
-      spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], { stdio: 'inherit' });
+      spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], {
+        stdio: 'inherit',
+      });
     }
   }
   await waitFor(`Postgres at ${PG_URL.replace(/\/\/[^@]*@/, '//***@')}`, postgresAnswers);
@@ -265,7 +301,23 @@ async function natsUp(): Promise<void> {
     mkdirSync('/var/lib/nats-server', { recursive: true });
     spawnSync(
       'start-stop-daemon',
-      ['--start', '--oknodo', '--background', '--exec', '/usr/sbin/nats-server', '--', '-a', '127.0.0.1', '-p', '4222', '-js', '-sd', '/var/lib/nats-server', '-l', '/var/log/nats-server.log'],
+      [
+        '--start',
+        '--oknodo',
+        '--background',
+        '--exec',
+        '/usr/sbin/nats-server',
+        '--',
+        '-a',
+        '127.0.0.1',
+        '-p',
+        '4222',
+        '-js',
+        '-sd',
+        '/var/lib/nats-server',
+        '-l',
+        '/var/log/nats-server.log',
+      ],
       { stdio: 'inherit' },
     );
   }
@@ -282,7 +334,8 @@ async function kafkaDown(): Promise<void> {
   say(`stopping Kafka (pid ${pid})`);
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline && runningPid() !== undefined) await new Promise((r) => setTimeout(r, 250));
+  while (Date.now() < deadline && runningPid() !== undefined)
+    await new Promise((r) => setTimeout(r, 250));
   if (runningPid() !== undefined) {
     say('Kafka did not stop in 30 s; SIGKILL');
     process.kill(pid, 'SIGKILL');

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   decodeEnvelope,
   type EventEnvelope,
@@ -11,3 +11,8 @@ export function envelopeDecoder<D extends z.ZodType>(
 ): (m: IncomingMessage) => EventEnvelope<z.output<D>> {
   return (m) => decodeEnvelope(m.value, data);
 }
+
+/** A decoder that checks the envelope (JSON, schema_version, fields) and leaves `data` unvalidated. */
+export const anyEnvelopeDecoder: (m: IncomingMessage) => EventEnvelope<unknown> = envelopeDecoder(
+  z.unknown(),
+);

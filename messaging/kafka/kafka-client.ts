@@ -7,6 +7,8 @@ export interface KafkaClientConfig {
   logger: Logger;
   /** How long one connection attempt may take. */
   connectionTimeoutMs?: number;
+  /** Client-level retries of a failed request or connection (kafkajs default: 5). */
+  retries?: number;
 }
 
 const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -22,6 +24,7 @@ export function createKafka(config: KafkaClientConfig): Kafka {
     clientId: config.clientId,
     brokers: [...config.brokers],
     connectionTimeout: config.connectionTimeoutMs ?? 3_000,
+    retry: { retries: config.retries ?? 5, initialRetryTime: 300, maxRetryTime: 10_000 },
     logLevel: logLevel.WARN,
     logCreator:
       () =>

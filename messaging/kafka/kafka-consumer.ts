@@ -90,15 +90,26 @@ export class KafkaMessageConsumer implements MessageConsumer {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: deps.partitionsConsumedConcurrently ?? 3,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({
+        batch,
+        resolveOffset,
+        heartbeat,
+        isRunning,
+        isStale,
+        commitOffsetsIfNecessary,
+      }) => {
         let pending: string | undefined;
         let sinceCommit = 0;
         const commit = async (): Promise<void> => {
           if (pending === undefined) return;
           const next = (BigInt(pending) + 1n).toString();
-          await consumer.commitOffsets([
-            { topic: batch.topic, partition: batch.partition, offset: next },
-          ]);
+          // Through the batch's own commit: consumer.commitOffsets() is a silent no-op once
+          // stop() began, which would lose the commit of a draining batch.
+          await commitOffsetsIfNecessary({
+            topics: [
+              { topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] },
+            ],
+          });
           pending = undefined;
           sinceCommit = 0;
         };

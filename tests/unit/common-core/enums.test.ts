@@ -8,7 +8,14 @@ import {
   ProcessingStage,
 } from '../../../common-core/index.ts';
 
-const PHASES = ['spellcheck', 'nlp', 'ai_feedback', 'editor_revision', 'grammar_check', 'cj_assessment'];
+const PHASES = [
+  'spellcheck',
+  'nlp',
+  'ai_feedback',
+  'editor_revision',
+  'grammar_check',
+  'cj_assessment',
+];
 
 describe('enumerations (values exactly as DESIGN.md lists them)', () => {
   it('EssayStatus', () => {
@@ -20,7 +27,12 @@ describe('enumerations (values exactly as DESIGN.md lists them)', () => {
       'ready_for_processing',
       ...PHASES.flatMap((p) =>
         p === 'spellcheck'
-          ? ['awaiting_spellcheck', 'spellchecking_in_progress', 'spellchecked_success', 'spellcheck_failed']
+          ? [
+              'awaiting_spellcheck',
+              'spellchecking_in_progress',
+              'spellchecked_success',
+              'spellcheck_failed',
+            ]
           : [`awaiting_${p}`, `${p}_processing_in_progress`, `${p}_success`, `${p}_failed`],
       ),
       'essay_all_processing_completed',
@@ -45,9 +57,24 @@ describe('enumerations (values exactly as DESIGN.md lists them)', () => {
   });
 
   it('ProcessingStage with terminal and active sets', () => {
-    expect(Object.values(ProcessingStage)).toEqual(['pending', 'initialized', 'processing', 'completed', 'failed', 'cancelled']);
-    expect(Object.values(ProcessingStage).filter(isTerminalStage)).toEqual(['completed', 'failed', 'cancelled']);
-    expect(Object.values(ProcessingStage).filter(isActiveStage)).toEqual(['pending', 'initialized', 'processing']);
+    expect(Object.values(ProcessingStage)).toEqual([
+      'pending',
+      'initialized',
+      'processing',
+      'completed',
+      'failed',
+      'cancelled',
+    ]);
+    expect(Object.values(ProcessingStage).filter(isTerminalStage)).toEqual([
+      'completed',
+      'failed',
+      'cancelled',
+    ]);
+    expect(Object.values(ProcessingStage).filter(isActiveStage)).toEqual([
+      'pending',
+      'initialized',
+      'processing',
+    ]);
   });
 
   it('ContentType', () => {

@@ -13,7 +13,8 @@ import {
   UnsupportedSchemaVersionError,
 } from '../../../common-core/index.ts';
 
-const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), 'utf8');
 const requested = fixture('spellcheck-requested.envelope.json');
 const result = fixture('spellcheck-result.envelope.json');
 
@@ -41,7 +42,9 @@ describe('event envelope wire format', () => {
     expect(env.schema_version).toBe(1);
     expect(env.data.status).toBe('spellchecked_success');
     expect(env.data.system_metadata.processing_stage).toBe('completed');
-    expect(env.data.storage_metadata?.references.corrected_text?.storage_id).toBe('60303ae22b998861bce3b28f33eec1be');
+    expect(env.data.storage_metadata?.references.corrected_text?.storage_id).toBe(
+      '60303ae22b998861bce3b28f33eec1be',
+    );
     expect(env.data.corrections_made).toBe(7);
   });
 
@@ -61,7 +64,11 @@ describe('event envelope wire format', () => {
   });
 
   it('makeEnvelope sets event_type to the topic, a UUID event id and a UTC timestamp', () => {
-    const env = makeEnvelope({ event: ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED, sourceService: 'test', data: {} });
+    const env = makeEnvelope({
+      event: ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED,
+      sourceService: 'test',
+      data: {},
+    });
     expect(env.event_type).toBe('huleedu.essay.spellcheck.requested.v1');
     expect(env.event_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(env.event_timestamp).toMatch(/Z$/);
@@ -91,13 +98,17 @@ describe('rejecting bad payloads', () => {
   });
 
   it('rejects bytes that are not JSON', () => {
-    expect(() => decodeEnvelope('{"event_id":', SpellcheckRequestedDataV1Schema)).toThrow(InvalidJsonError);
+    expect(() => decodeEnvelope('{"event_id":', SpellcheckRequestedDataV1Schema)).toThrow(
+      InvalidJsonError,
+    );
   });
 
   it('rejects timestamps without an offset', () => {
     const raw = JSON.parse(requested);
     raw.event_timestamp = '2025-05-25T10:00:00';
-    expect(() => decodeEnvelope(JSON.stringify(raw), SpellcheckRequestedDataV1Schema)).toThrow(/event_timestamp/);
+    expect(() => decodeEnvelope(JSON.stringify(raw), SpellcheckRequestedDataV1Schema)).toThrow(
+      /event_timestamp/,
+    );
   });
 
   it('refuses an unknown schema_version before validating the rest', () => {

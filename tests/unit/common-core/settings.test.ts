@@ -21,7 +21,9 @@ const Schema = z.object({
 
 describe('loadSettings', () => {
   it('applies defaults and parses values', () => {
-    const s = loadSettings('content', Schema, { env: { CONTENT_PORT: '9001', KAFKA_BROKERS: 'a:1, b:2' } });
+    const s = loadSettings('content', Schema, {
+      env: { CONTENT_PORT: '9001', KAFKA_BROKERS: 'a:1, b:2' },
+    });
     expect(s.CONTENT_PORT).toBe(9001);
     expect(s.KAFKA_BROKERS).toEqual(['a:1', 'b:2']);
     expect(s.NATS_SERVERS).toEqual(['127.0.0.1:4222']);
@@ -37,7 +39,12 @@ describe('loadSettings', () => {
     let error: unknown;
     try {
       loadSettings('content', Schema, {
-        env: { CONTENT_PORT: '99999', KAFKA_BROKERS: 'nocolon', DATABASE_URL: secret, CONTENT_MODE: 's3' },
+        env: {
+          CONTENT_PORT: '99999',
+          KAFKA_BROKERS: 'nocolon',
+          DATABASE_URL: secret,
+          CONTENT_MODE: 's3',
+        },
       });
     } catch (e) {
       error = e;
@@ -45,7 +52,12 @@ describe('loadSettings', () => {
     expect(error).toBeInstanceOf(SettingsError);
     const err = error as SettingsError;
     expect(err.code).toBe('HULEEDU_INVALID_SETTINGS');
-    expect(err.problems.map((p) => p.variable).sort()).toEqual(['CONTENT_MODE', 'CONTENT_PORT', 'DATABASE_URL', 'KAFKA_BROKERS']);
+    expect(err.problems.map((p) => p.variable).sort()).toEqual([
+      'CONTENT_MODE',
+      'CONTENT_PORT',
+      'DATABASE_URL',
+      'KAFKA_BROKERS',
+    ]);
     expect(err.message).toContain('Invalid settings for content');
     expect(err.message).toContain('CONTENT_MODE: must be one of fs, postgres');
     expect(err.message).not.toContain('hunter2');

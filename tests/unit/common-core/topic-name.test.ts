@@ -24,7 +24,10 @@ const EXPECTED: Record<string, string> = {
 
 /** The table in topicName()'s doc comment, as event -> topic. */
 function docCommentTable(): Record<string, string> {
-  const source = readFileSync(new URL('../../../common-core/topics/topic-name.ts', import.meta.url), 'utf8');
+  const source = readFileSync(
+    new URL('../../../common-core/topics/topic-name.ts', import.meta.url),
+    'utf8',
+  );
   const doc = source.slice(source.lastIndexOf('/**', source.indexOf('export function topicName')));
   const rows: Record<string, string> = {};
   for (const line of doc.split('\n')) {
@@ -57,7 +60,8 @@ describe('topicName', () => {
     expect(error).toBeInstanceOf(HuleEduError);
     const message = (error as Error).message;
     expect(message).toContain("Event 'processing.started'");
-    for (const [event, topic] of Object.entries(EXPECTED)) expect(message).toContain(`${event} -> ${topic}`);
+    for (const [event, topic] of Object.entries(EXPECTED))
+      expect(message).toContain(`${event} -> ${topic}`);
     expect((error as HuleEduError).code).toBe('HULEEDU_UNMAPPED_EVENT');
   });
 

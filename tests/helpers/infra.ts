@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Kafka } from 'kafkajs';
+import {
+  connectNats,
+  createKafka,
+  ensureStream,
+  ensureTopics,
+  silentLogger,
+} from '../../messaging/index.ts';
+
+/**
+ * Real infrastructure for integration tests. Missing infrastructure is a failure with a
+ * clear message, never a skip: start it with `npm run infra:up`.
+ */
+export const KAFKA_BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+export const NATS_SERVERS = (process.env.NATS_SERVERS ?? '127.0.0.1:4222').split(',');
+export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+const HINT = 'Integration tests need real Kafka, NATS and Postgres: run `npm run infra:up` first.';
+
+/** A unique, topic-safe name for one test. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}.${randomUUID().slice(0, 8)}`;
+}
+
+export function testKafka(): Kafka {
+  return createKafka({ brokers: KAFKA_BROKERS, clientId: 'huleedu-tests', logger: silentLogger });
+}
+
+/** Create fresh topics (and their .DLT) for a test; returns a cleanup that deletes them. */
+export async function createTestTopics(
+  kafka: Kafka,
+  topics: string[],
+  partitions = 3,
+): Promise<() => Promise<void>> {
+  const all = topics.flatMap((t) => [t, `${t}.DLT`]);
+  try {
+    await ensureTopics(kafka, {
+      topics: all,
+      partitions,
+      replicationFactor: 1,
+      timeoutMs: 10_000,
+      logger: silentLogger,
+    });
+  } catch (error) {
+    throw new Error(`${HINT}\nKafka at ${KAFKA_BROKERS.join(',')}: ${(error as Error).message}`);
+  }
+  return async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.deleteTopics({ topics: all, timeout: 10_000 });
+    } finally {
+      await admin.disconnect();
+    }
+  };
+}
+
+export interface TestStream {
+  nc: NatsConnection;
+  jsm: JetStreamManager;
+  stream: string;
+  subject: (name: string) => string;
+  cleanup: () => Promise<void>;
+}
+
+/** A fresh JetStream stream over `test.<id>.>` on a new connection; cleanup deletes both. */
+export async function createTestStream(duplicateWindowMs = 120_000): Promise<TestStream> {
+  let nc: NatsConnection;
+  try {
+    nc = await connectNats(NATS_SERVERS, 'huleedu-tests');
+  } catch (error) {
+    throw new Error(`${HINT}\n${(error as Error).message}`);
+  }
+  const id = randomUUID().slice(0, 8);
+  const stream = `TEST_${id}`;
+  const jsm = await jetstreamManager(nc);
+  await ensureStream(jsm, { name: stream, subjects: [`test.${id}.>`], duplicateWindowMs });
+  return {
+    nc,
+    jsm,
+    stream,
+    subject: (name) => `test.${id}.${name}`,
+    cleanup: async () => {
+      await jsm.streams.delete(stream).catch(() => {});
+      await nc.close();
+    },
+  };
+}

@@ -1,0 +1,228 @@
+import type { Kafka } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EventEnvelope, TransientError } from '../../../common-core/index.ts';
+import {
+  anyEnvelopeDecoder,
+  type DeadLetter,
+  KafkaBus,
+  MessagingMetrics,
+  silentLogger,
+} from '../../../messaging/index.ts';
+import { asMessage, spellcheckRequest } from '../../helpers/envelopes.ts';
+import { createTestTopics, testKafka, uniqueName } from '../../helpers/infra.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
+
+const seqOf = (env: EventEnvelope<unknown>): number =>
+  (env.data as { system_metadata: { error_info: { seq: number } } }).system_metadata.error_info.seq;
+
+/** Read every message of a topic from the beginning with a throwaway group. */
+async function readAll(
+  kafka: Kafka,
+  topic: string,
+  expected: number,
+): Promise<{ key: string | null; value: string; headers: Record<string, string> }[]> {
+  const out: { key: string | null; value: string; headers: Record<string, string> }[] = [];
+  const consumer = kafka.consumer({ groupId: uniqueName('reader') });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
+      out.push({
+        key: message.key?.toString() ?? null,
+        value: message.value?.toString() ?? '',
+        headers,
+      });
+    },
+  });
+  try {
+    await waitFor(`${expected} messages on ${topic}`, () => out.length >= expected, 30_000);
+  } finally {
+    await consumer.disconnect();
+  }
+  return out;
+}
+
+describe('Kafka bus (real broker)', () => {
+  const kafka = testKafka();
+  let topic: string;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    topic = uniqueName('test.kafka-bus');
+    cleanup = await createTestTopics(kafka, [topic]);
+  });
+  afterAll(async () => {
+    await cleanup?.();
+  });
+
+  it('produces, consumes in order per key and commits', async () => {
+    await using bus = new KafkaBus(kafka, silentLogger);
+    const groupId = uniqueName('g');
+    const pub = await bus.publisher();
+    const keys = ['essay-a', 'essay-b', 'essay-c', 'essay-d'];
+    await pub.publish(
+      Array.from({ length: 200 }, (_, i) =>
+        asMessage(topic, spellcheckRequest(keys[i % 4] as string, i), keys[i % 4] as string),
+      ),
+    );
+    const seen = new Map<string, number[]>();
+    const consumer = await bus.consume({
+      groupId,
+      topics: [topic],
+      decode: anyEnvelopeDecoder,
+      handle: async (env, m) => {
+        expect(m.headers['x-test']).toBe('yes');
+        seen.set(m.key ?? '', [...(seen.get(m.key ?? '') ?? []), seqOf(env)]);
+      },
+    });
+    await waitFor('200 handled', () => [...seen.values()].flat().length >= 200, 30_000);
+    await consumer.close();
+    for (const k of keys) {
+      const s = seen.get(k) ?? [];
+      expect(s).toEqual(Array.from({ length: 50 }, (_, i) => i * 4 + keys.indexOf(k)));
+    }
+    const admin = kafka.admin();
+    await admin.connect();
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const ends = await admin.fetchTopicOffsets(topic);
+    await admin.disconnect();
+    for (const p of committed?.partitions ?? []) {
+      expect(p.offset).toBe(ends.find((e) => e.partition === p.partition)?.high);
+    }
+  });
+
+  it('a consumer restarted mid-stream resumes without loss or gap', async () => {
+    const t = uniqueName('test.kafka-restart');
+    const clean = await createTestTopics(kafka, [t]);
+    try {
+      await using bus = new KafkaBus(kafka, silentLogger);
+      const groupId = uniqueName('g');
+      const pub = await bus.publisher();
+      await pub.publish(
+        Array.from({ length: 600 }, (_, i) =>
+          asMessage(t, spellcheckRequest(`e${i % 10}`, i), `e${i % 10}`),
+        ),
+      );
+      const handled: number[] = [];
+      const handle = async (env: EventEnvelope<unknown>): Promise<void> => {
+        handled.push(seqOf(env));
+        await new Promise((r) => setTimeout(r, 1));
+      };
+      const first = await bus.consume({ groupId, topics: [t], decode: anyEnvelopeDecoder, handle });
+      await waitFor('some handled', () => handled.length >= 150, 30_000);
+      await first.close();
+      const before = handled.length;
+      expect(before).toBeLessThan(600);
+      const second = await bus.consume({
+        groupId,
+        topics: [t],
+        decode: anyEnvelopeDecoder,
+        handle,
+      });
+      await waitFor('all handled', () => new Set(handled).size === 600, 60_000);
+      await second.close();
+      // No loss: every message handled. Redeliveries only of what was not yet committed.
+      expect(new Set(handled).size).toBe(600);
+      expect(handled.length - 600).toBeLessThan(before);
+    } finally {
+      await clean();
+    }
+  });
+
+  it('dead-letters poison with its coordinates and keeps consuming', async () => {
+    const registry = new Registry();
+    await using bus = new KafkaBus(kafka, silentLogger, MessagingMetrics.for(registry));
+    const t = uniqueName('test.kafka-poison');
+    const clean = await createTestTopics(kafka, [t], 1);
+    try {
+      const pub = await bus.publisher();
+      const good = spellcheckRequest('essay-p', 1);
+      await pub.publish([
+        {
+          topic: t,
+          key: 'essay-p',
+          value: Buffer.from('not json at all'),
+          headers: { origin: 'poison' },
+        },
+        asMessage(t, { ...good, schema_version: 99 }, 'essay-p'),
+        asMessage(t, good, 'essay-p'),
+      ]);
+      const handled: string[] = [];
+      const consumer = await bus.consume({
+        groupId: uniqueName('g'),
+        topics: [t],
+        decode: anyEnvelopeDecoder,
+        handle: async (env) => {
+          handled.push(env.event_id);
+        },
+      });
+      await waitFor('good handled', () => handled.length === 1, 30_000);
+      await consumer.close();
+      const dlt = await readAll(kafka, `${t}.DLT`, 2);
+      const bodies = dlt.map((m) => JSON.parse(m.value) as DeadLetter);
+      expect(bodies[0]?.original).toMatchObject({
+        topic: t,
+        partition: 0,
+        offset: '0',
+        key: 'essay-p',
+        payload: 'not json at all',
+        headers: { origin: 'poison' },
+      });
+      expect(bodies[0]?.error.code).toBe('HULEEDU_INVALID_JSON');
+      expect(bodies[1]?.original.offset).toBe('1');
+      expect(bodies[1]?.error.code).toBe('HULEEDU_UNSUPPORTED_SCHEMA_VERSION');
+      expect(dlt[0]?.key).toBe('essay-p');
+      expect(dlt[0]?.headers['huleedu-dlt-original-topic']).toBe(t);
+      expect(handled).toEqual([good.event_id]);
+      expect(await registry.metrics()).toContain('huleedu_messages_dead_lettered_total');
+    } finally {
+      await clean();
+    }
+  });
+
+  it('retries transient failures with backoff, then dead-letters after the bound', async () => {
+    const t = uniqueName('test.kafka-transient');
+    const clean = await createTestTopics(kafka, [t], 1);
+    try {
+      await using bus = new KafkaBus(kafka, silentLogger);
+      const pub = await bus.publisher();
+      await pub.publish([
+        asMessage(t, spellcheckRequest('flaky', 1), 'flaky'),
+        asMessage(t, spellcheckRequest('down', 2), 'down'),
+      ]);
+      const attempts = new Map<string, number[]>();
+      const consumer = await bus.consume({
+        groupId: uniqueName('g'),
+        topics: [t],
+        decode: anyEnvelopeDecoder,
+        retry: { maxRetries: 3, initialDelayMs: 50, maxDelayMs: 400 },
+        handle: async (env, m) => {
+          const times = [...(attempts.get(m.key ?? '') ?? []), Date.now()];
+          attempts.set(m.key ?? '', times);
+          if (m.key === 'flaky' && times.length < 3) throw new TransientError('blip');
+          if (m.key === 'down')
+            throw new TransientError(`content service down (seq ${seqOf(env)})`);
+        },
+      });
+      const dlt = await readAll(kafka, `${t}.DLT`, 1);
+      await consumer.close();
+      expect(attempts.get('flaky')).toHaveLength(3);
+      const down = attempts.get('down') ?? [];
+      expect(down).toHaveLength(4);
+      // Backoff grows: the last gap is longer than the first.
+      expect((down[3] as number) - (down[2] as number)).toBeGreaterThan(
+        (down[1] as number) - (down[0] as number),
+      );
+      const body = JSON.parse(dlt[0]?.value ?? '{}') as DeadLetter;
+      expect(body.error.code).toBe('HULEEDU_RETRIES_EXHAUSTED');
+      expect(body.error.message).toContain('content service down');
+      expect(body.attempts).toBe(4);
+      expect(dlt).toHaveLength(1);
+    } finally {
+      await clean();
+    }
+  });
+});

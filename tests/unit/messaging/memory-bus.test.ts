@@ -1,0 +1,210 @@
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import {
+  type EventEnvelope,
+  type IncomingMessage,
+  PermanentError,
+  TransientError,
+} from '../../../common-core/index.ts';
+import {
+  anyEnvelopeDecoder,
+  type DeadLetter,
+  MemoryBus,
+  MessagingMetrics,
+} from '../../../messaging/index.ts';
+import { asMessage, spellcheckRequest } from '../../helpers/envelopes.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
+
+const TOPIC = 'huleedu.essay.spellcheck.requested.v1';
+const fast = { maxRetries: 3, initialDelayMs: 1, maxDelayMs: 5 };
+const decode = anyEnvelopeDecoder;
+
+function seqOf(env: EventEnvelope<unknown>): number {
+  return (env.data as { system_metadata: { error_info: { seq: number } } }).system_metadata
+    .error_info.seq;
+}
+
+describe('MemoryBus', () => {
+  it('delivers every message once, in order per key', async () => {
+    await using bus = new MemoryBus({ partitions: 3 });
+    const pub = await bus.publisher();
+    const keys = ['e1', 'e2', 'e3', 'e4', 'e5'];
+    const msgs = Array.from({ length: 200 }, (_, i) => {
+      const key = keys[i % keys.length] as string;
+      return asMessage(TOPIC, spellcheckRequest(key, i), key);
+    });
+    await pub.publish(msgs);
+    const seen = new Map<string, number[]>();
+    await using _c = await bus.consume({
+      groupId: 'g',
+      topics: [TOPIC],
+      decode,
+      handle: async (env, m) => {
+        seen.set(m.key ?? '', [...(seen.get(m.key ?? '') ?? []), seqOf(env)]);
+      },
+      retry: fast,
+    });
+    await waitFor('all delivered', () => [...seen.values()].flat().length === 200);
+    for (const key of keys) {
+      const seqs = seen.get(key) ?? [];
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(seqs.length).toBe(40);
+    }
+  });
+
+  it('resumes from the committed position after a consumer restart, without loss or repeat', async () => {
+    await using bus = new MemoryBus({ partitions: 1 });
+    const pub = await bus.publisher();
+    await pub.publish(
+      Array.from({ length: 10 }, (_, i) => asMessage(TOPIC, spellcheckRequest('k', i), 'k')),
+    );
+    const handled: number[] = [];
+    const first = await bus.consume({
+      groupId: 'g',
+      topics: [TOPIC],
+      decode,
+      handle: async (env) => {
+        handled.push(seqOf(env));
+      },
+    });
+    await waitFor('first ten', () => handled.length === 10);
+    await first.close();
+    await pub.publish(
+      Array.from({ length: 5 }, (_, i) => asMessage(TOPIC, spellcheckRequest('k', 10 + i), 'k')),
+    );
+    await using _second = await bus.consume({
+      groupId: 'g',
+      topics: [TOPIC],
+      decode,
+      handle: async (env) => {
+        handled.push(seqOf(env));
+      },
+    });
+    await waitFor('all fifteen', () => handled.length === 15);
+    expect(handled).toEqual(Array.from({ length: 15 }, (_, i) => i));
+  });
+
+  it('dead-letters poison at once with coordinates, payload and reason, and keeps going', async () => {
+    const registry = new Registry();
+    await using bus = new MemoryBus({ partitions: 1, metrics: MessagingMetrics.for(registry) });
+    const pub = await bus.publisher();
+    const good = spellcheckRequest('k', 1);
+    await pub.publish([
+      { topic: TOPIC, key: 'k', value: Buffer.from('{not json'), headers: { h: '1' } },
+      asMessage(TOPIC, { ...good, schema_version: 7 }, 'k'),
+      asMessage(TOPIC, good, 'k'),
+    ]);
+    const handled: string[] = [];
+    await using _c = await bus.consume({
+      groupId: 'g',
+      topics: [TOPIC],
+      decode,
+      handle: async (env) => {
+        handled.push(env.event_id);
+      },
+    });
+    await waitFor('good one handled', () => handled.length === 1);
+    const dlt = bus
+      .messages(`${TOPIC}.DLT`)
+      .map((m: IncomingMessage) => JSON.parse(Buffer.from(m.value).toString()) as DeadLetter);
+    expect(dlt).toHaveLength(2);
+    expect(dlt[0]?.original).toMatchObject({
+      topic: TOPIC,
+      partition: 0,
+      offset: '0',
+      key: 'k',
+      headers: { h: '1' },
+      payload: '{not json',
+    });
+    expect(dlt[0]?.error.code).toBe('HULEEDU_INVALID_JSON');
+    expect(dlt[1]?.error.code).toBe('HULEEDU_UNSUPPORTED_SCHEMA_VERSION');
+    expect(dlt[1]?.original.offset).toBe('1');
+    expect(handled).toEqual([good.event_id]);
+    const text = await registry.metrics();
+    expect(text).toContain(
+      'huleedu_messages_dead_lettered_total{topic="huleedu.essay.spellcheck.requested.v1",consumer_group="g",code="HULEEDU_INVALID_JSON"} 1',
+    );
+    expect(text).toMatch(
+      /kafka_message_queue_latency_seconds_count\{topic="[^"]+",consumer_group="g"\} 1/,
+    );
+  });
+
+  it('retries transient failures with backoff, then succeeds', async () => {
+    await using bus = new MemoryBus({ partitions: 1 });
+    await (await bus.publisher()).publish([asMessage(TOPIC, spellcheckRequest('k'), 'k')]);
+    let attempts = 0;
+    let done = false;
+    await using _c = await bus.consume({
+      groupId: 'g',
+      topics: [TOPIC],
+      decode,
+      retry: fast,
+      handle: async () => {
+        attempts++;
+        if (attempts < 3) throw new TransientError('content service restarting');
+        done = true;
+      },
+    });
+    await waitFor('success', () => done);
+    expect(attempts).toBe(3);
+    expect(bus.messages(`${TOPIC}.DLT`)).toHaveLength(0);
+  });
+
+  it('dead-letters after the retry bound, and non-retryable errors at once', async () => {
+    await using bus = new MemoryBus({ partitions: 1 });
+    await (await bus.publisher()).publish([
+      asMessage(TOPIC, spellcheckRequest('a'), 'k'),
+      asMessage(TOPIC, spellcheckRequest('b'), 'k'),
+    ]);
+    const attempts = new Map<string, number>();
+    await using _c = await bus.consume({
+      groupId: 'g',
+      topics: [TOPIC],
+      decode,
+      retry: fast,
+      handle: async (env) => {
+        const id = (env.data as { entity_ref: { entity_id: string } }).entity_ref.entity_id;
+        attempts.set(id, (attempts.get(id) ?? 0) + 1);
+        if (id === 'a') throw new TransientError('still down');
+        throw new PermanentError('cannot process');
+      },
+    });
+    await waitFor('two dead letters', () => bus.messages(`${TOPIC}.DLT`).length === 2);
+    const dlt = bus
+      .messages(`${TOPIC}.DLT`)
+      .map((m) => JSON.parse(Buffer.from(m.value).toString()) as DeadLetter);
+    expect(attempts.get('a')).toBe(4);
+    expect(dlt[0]?.error.code).toBe('HULEEDU_RETRIES_EXHAUSTED');
+    expect(dlt[0]?.attempts).toBe(4);
+    expect(attempts.get('b')).toBe(1);
+    expect(dlt[1]?.error.code).toBe('HULEEDU_PROCESSING_FAILED');
+  });
+
+  it('redelivers when the outcome cannot be made durable, never skipping the message', async () => {
+    await using bus = new MemoryBus({ partitions: 1 });
+    await (await bus.publisher()).publish([asMessage(TOPIC, spellcheckRequest('k'), 'k')]);
+    let calls = 0;
+    // A handler error whose dead letter cannot be written: the bus must keep the message.
+    const original = bus.append.bind(bus);
+    let failDlt = true;
+    bus.append = (messages) => {
+      if (failDlt && messages.some((m) => m.topic.endsWith('.DLT'))) throw new Error('DLT down');
+      original(messages);
+    };
+    await using _c = await bus.consume({
+      groupId: 'g',
+      topics: [TOPIC],
+      decode,
+      retry: { maxRetries: 0, initialDelayMs: 1, maxDelayMs: 1 },
+      handle: async () => {
+        calls++;
+        throw new PermanentError('bad');
+      },
+    });
+    await waitFor('a few redeliveries', () => calls >= 3);
+    expect(bus.committedOffset('g', TOPIC, 0)).toBe(0);
+    failDlt = false;
+    await waitFor('dead-lettered at last', () => bus.messages(`${TOPIC}.DLT`).length === 1);
+    await waitFor('committed', () => bus.committedOffset('g', TOPIC, 0) === 1);
+  });
+});
