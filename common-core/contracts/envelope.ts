@@ -34,6 +34,17 @@ export type AnyEventEnvelope = z.output<typeof AnyEventEnvelopeSchema>;
 
 export type EventEnvelope<D> = Omit<AnyEventEnvelope, 'data'> & { data: D };
 
+// Building a zod object schema costs far more than parsing with it: build once per data schema.
+const envelopeSchemas = new WeakMap<z.ZodType, z.ZodType>();
+function cachedEnvelopeSchema(data: z.ZodType): z.ZodType {
+  let schema = envelopeSchemas.get(data);
+  if (!schema) {
+    schema = eventEnvelopeSchema(data);
+    envelopeSchemas.set(data, schema);
+  }
+  return schema;
+}
+
 /** Readable one-line-per-issue rendering of a zod error. */
 export function formatIssues(error: z.ZodError): string[] {
   return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
@@ -76,7 +87,7 @@ export function decodeEnvelope<D extends z.ZodType>(
       throw new UnsupportedSchemaVersionError(v, SUPPORTED_SCHEMA_VERSIONS);
     }
   }
-  return parseOrThrow(eventEnvelopeSchema(data), raw, 'event envelope') as EventEnvelope<
+  return parseOrThrow(cachedEnvelopeSchema(data), raw, 'event envelope') as EventEnvelope<
     z.output<D>
   >;
 }

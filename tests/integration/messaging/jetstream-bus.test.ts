@@ -3,6 +3,7 @@ import { TransientError } from '../../../common-core/index.ts';
 import {
   anyEnvelopeDecoder,
   type DeadLetter,
+  durableName,
   JetStreamMessageConsumer,
   JetStreamPublisher,
   silentLogger,
@@ -56,8 +57,7 @@ describe('NATS JetStream bus (real server)', () => {
     await waitFor(
       'all acked',
       async () =>
-        (await s.jsm.consumers.info(s.stream, 'g1__' + subject.replace(/\./g, '_')))
-          .num_ack_pending === 0,
+        (await s.jsm.consumers.info(s.stream, durableName('g1', subject))).num_ack_pending === 0,
     );
   });
 
