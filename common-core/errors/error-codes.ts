@@ -29,6 +29,22 @@ export const ErrorCodes = {
     summary: 'transient failure persisted past the retry bound',
   },
   HULEEDU_NOT_FOUND: { retryable: false, http: 404, summary: 'resource not found' },
+  HULEEDU_EMPTY_BODY: { retryable: false, http: 400, summary: 'request body is empty' },
+  HULEEDU_PAYLOAD_TOO_LARGE: {
+    retryable: false,
+    http: 413,
+    summary: 'request body exceeds the limit',
+  },
+  HULEEDU_INVALID_STORAGE_ID: {
+    retryable: false,
+    http: 400,
+    summary: 'storage id is not 32 lowercase hex characters',
+  },
+  HULEEDU_UNSUPPORTED_LANGUAGE: {
+    retryable: false,
+    http: 400,
+    summary: 'language is not supported',
+  },
   HULEEDU_CLOSED: { retryable: false, http: 503, summary: 'client is closed' },
 } as const satisfies Record<string, { retryable: boolean; http: number; summary: string }>;
 

@@ -1,0 +1,54 @@
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import * as schema from './schema.ts';
+
+/** A Drizzle database on either driver; repositories take this and never know which. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database extends AsyncDisposable {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
+
+export interface OpenDatabaseOptions {
+  /** `postgres://…` for a real server; `pglite://<dir>` or `pglite://memory` for the embedded one. */
+  url: string;
+  /** Pool size for node-postgres. */
+  maxConnections?: number;
+  /** Apply committed migrations before returning (default true). */
+  migrate?: boolean;
+}
+
+/** Open (and by default migrate) a database: node-postgres for postgres:// URLs, PGlite otherwise. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const shouldMigrate = options.migrate ?? true;
+  if (options.url.startsWith('pglite://')) {
+    const where = options.url.slice('pglite://'.length);
+    const client = where === '' || where === 'memory' ? new PGlite() : new PGlite(where);
+    const db = drizzlePglite(client, { schema });
+    if (shouldMigrate) await migratePglite(db, { migrationsFolder: MIGRATIONS });
+    const close = async (): Promise<void> => {
+      if (!client.closed) await client.close();
+    };
+    return { db: db as unknown as Db, kind: 'pglite', close, [Symbol.asyncDispose]: close };
+  }
+  const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
+  const db = drizzlePg(pool, { schema });
+  if (shouldMigrate) await migratePg(db, { migrationsFolder: MIGRATIONS });
+  let ended = false;
+  const close = async (): Promise<void> => {
+    if (ended) return;
+    ended = true;
+    await pool.end();
+  };
+  return { db: db as unknown as Db, kind: 'postgres', close, [Symbol.asyncDispose]: close };
+}

@@ -1,0 +1,3 @@
+// Public entry of the database layer: schema, the dual-driver opener, repositories.
+export * from './database.ts';
+export * as tables from './schema.ts';

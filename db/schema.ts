@@ -1,0 +1,112 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => (Buffer.isBuffer(v) ? v : Buffer.from(v)),
+});
+
+/** Content service's Postgres backend: one row per stored object, keyed by content hash. */
+export const contentObjects = pgTable('content_objects', {
+  storageId: text('storage_id').primaryKey(),
+  contentType: text('content_type').notNull(),
+  body: bytea('body').notNull(),
+  sizeBytes: integer('size_bytes').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Latest persisted snapshot of each actor; `version` is the optimistic-concurrency counter. */
+export const actorSnapshots = pgTable(
+  'actor_snapshots',
+  {
+    actorType: text('actor_type').notNull(),
+    actorId: text('actor_id').notNull(),
+    machineId: text('machine_id').notNull(),
+    machineVersion: integer('machine_version').notNull(),
+    snapshot: jsonb('snapshot').notNull(),
+    version: integer('version').notNull(),
+    status: text('status').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.actorType, t.actorId] }),
+    index('actor_snapshots_status_idx').on(t.actorType, t.status),
+  ],
+);
+
+/** Event ids already applied to an actor: a redelivered event changes nothing. */
+export const processedEvents = pgTable(
+  'processed_events',
+  {
+    actorType: text('actor_type').notNull(),
+    actorId: text('actor_id').notNull(),
+    eventId: text('event_id').notNull(),
+    processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.actorType, t.actorId, t.eventId] })],
+);
+
+/** One row per applied (or rejected) event: the actor's timeline. */
+export const journal = pgTable(
+  'journal',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    actorType: text('actor_type').notNull(),
+    actorId: text('actor_id').notNull(),
+    seq: integer('seq').notNull(),
+    eventId: text('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    fromState: text('from_state'),
+    toState: text('to_state').notNull(),
+    rejected: boolean('rejected').notNull().default(false),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('journal_actor_seq_idx').on(t.actorType, t.actorId, t.seq)],
+);
+
+/** Events to publish, written in the same transaction as the state that emitted them. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    topic: text('topic').notNull(),
+    key: text('key').notNull(),
+    headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
+    payload: jsonb('payload').notNull(),
+    eventId: text('event_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [index('outbox_pending_idx').on(t.id).where(sql`${t.sentAt} is null`)],
+);
+
+/** Durable timers: XState does not persist its scheduler, so delays live here. */
+export const timers = pgTable(
+  'timers',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    actorType: text('actor_type').notNull(),
+    actorId: text('actor_id').notNull(),
+    timerKey: text('timer_key').notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    event: jsonb('event').notNull(),
+    firedAt: timestamp('fired_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('timers_actor_key_idx').on(t.actorType, t.actorId, t.timerKey),
+    index('timers_due_idx').on(t.dueAt).where(sql`${t.firedAt} is null`),
+  ],
+);

@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type ContentStore, STORAGE_ID, type StoredContent } from './content-store.ts';
+
+/**
+ * File-system store. Objects live at `<root>/<id[0:2]>/<id[2:4]>/<id>` with the content type
+ * in `<id>.type`. Writes are atomic: temp file, fsync, rename (type first, then body, so a
+ * body present means a complete object).
+ */
+export class FsContentStore implements ContentStore {
+  constructor(private readonly root: string) {}
+
+  private pathOf(storageId: string): string {
+    // Defence in depth: the HTTP layer validates too, but no other id may ever build a path.
+    if (!STORAGE_ID.test(storageId))
+      throw new Error(`invalid storage id ${JSON.stringify(storageId)}`);
+    return join(this.root, storageId.slice(0, 2), storageId.slice(2, 4), storageId);
+  }
+
+  async put(storageId: string, body: Buffer, contentType: string): Promise<'created' | 'exists'> {
+    const path = this.pathOf(storageId);
+    if (await exists(path)) return 'exists';
+    await mkdir(join(path, '..'), { recursive: true });
+    await writeAtomic(`${path}.type`, Buffer.from(contentType, 'utf8'));
+    await writeAtomic(path, body);
+    return 'created';
+  }
+
+  async get(storageId: string): Promise<StoredContent | undefined> {
+    const path = this.pathOf(storageId);
+    try {
+      const [body, type] = await Promise.all([
+        readFile(path),
+        readFile(`${path}.type`, 'utf8').catch(() => 'application/octet-stream'),
+      ]);
+      return { body, contentType: type };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  async healthy(): Promise<boolean> {
+    const probe = join(this.root, `.health-${randomBytes(6).toString('hex')}`);
+    try {
+      await mkdir(this.root, { recursive: true });
+      await writeAtomic(probe, Buffer.from('ok'));
+      await rm(probe, { force: true });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {}
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function writeAtomic(path: string, data: Buffer): Promise<void> {
+  const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
+  const handle = await open(tmp, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(tmp, path);
+  } catch (error) {
+    await rm(tmp, { force: true });
+    throw error;
+  }
+}
