@@ -23,6 +23,7 @@ export class KafkaBus implements MessageBus, AsyncDisposable {
     readonly kafka: Kafka,
     private readonly logger: Logger,
     private readonly metrics?: MessagingMetrics,
+    private readonly options: { partitionsConsumedConcurrently?: number } = {},
   ) {}
 
   async publisher(): Promise<MessagePublisher> {
@@ -38,6 +39,7 @@ export class KafkaBus implements MessageBus, AsyncDisposable {
       deadLetterPublisher: await this.dltPublisher,
       logger: this.logger,
       ...(this.metrics ? { metrics: this.metrics } : {}),
+      ...this.options,
     });
     this.consumers.add(consumer);
     return consumer;

@@ -35,12 +35,10 @@ export const errorHandler = fp(
       return reply.status(status).send({ code, message } satisfies ErrorBody);
     });
     app.setNotFoundHandler((request, reply) =>
-      reply
-        .status(404)
-        .send({
-          code: 'HULEEDU_NOT_FOUND',
-          message: `no route ${request.method} ${request.url}`,
-        } satisfies ErrorBody),
+      reply.status(404).send({
+        code: 'HULEEDU_NOT_FOUND',
+        message: `no route ${request.method} ${request.url}`,
+      } satisfies ErrorBody),
     );
   },
   { name: 'huleedu-error-handler' },

@@ -1,0 +1,64 @@
+import { HuleEduError } from '../../../common-core/index.ts';
+import { matchCase } from './case.ts';
+import type { Correction, SpellCheckFn, SpellCheckOutcome } from './spell-check.ts';
+
+const WORD = /[A-Za-z]+(?:'[A-Za-z]+)*/g;
+
+/**
+ * The interim engine: corrects only the common learner errors of a wrong -> right table, in
+ * one pass over tokens (one hash lookup per token), preserving case and every other byte.
+ * The general engine (issue 5) replaces it behind the same `SpellCheckFn`.
+ */
+export function learnerDictionaryEngine(table: ReadonlyMap<string, string>): SpellCheckFn {
+  return (text: string, language: string): SpellCheckOutcome => {
+    if (language !== 'en') {
+      throw new HuleEduError(
+        'HULEEDU_UNSUPPORTED_LANGUAGE',
+        `language '${language}' is not supported (supported: en)`,
+      );
+    }
+    const corrections: Correction[] = [];
+    let out = '';
+    let last = 0;
+    for (const m of text.matchAll(WORD)) {
+      const word = m[0];
+      const right = table.get(word.toLowerCase());
+      if (right === undefined) continue;
+      const replacement = matchCase(word, right);
+      corrections.push({
+        start: m.index,
+        end: m.index + word.length,
+        original: word,
+        replacement,
+        source: 'learner_dictionary',
+      });
+      out += text.slice(last, m.index) + replacement;
+      last = m.index + word.length;
+    }
+    return { correctedText: corrections.length ? out + text.slice(last) : text, corrections };
+  };
+}
+
+/** A small built-in table of frequent learner misspellings. */
+export const BASIC_LEARNER_ERRORS: ReadonlyMap<string, string> = new Map([
+  ['teh', 'the'],
+  ['recieve', 'receive'],
+  ['recieved', 'received'],
+  ['beleive', 'believe'],
+  ['definately', 'definitely'],
+  ['seperate', 'separate'],
+  ['occured', 'occurred'],
+  ['untill', 'until'],
+  ['wich', 'which'],
+  ['alot', 'a lot'],
+  ['becuase', 'because'],
+  ['freind', 'friend'],
+  ['thier', 'their'],
+  ['tommorow', 'tomorrow'],
+  ['goverment', 'government'],
+  ['enviroment', 'environment'],
+  ['wierd', 'weird'],
+  ['begining', 'beginning'],
+  ['truely', 'truly'],
+  ['arguement', 'argument'],
+]);

@@ -1,0 +1,53 @@
+/** The spell-checker worker process: `npm run spellchecker`. */
+import { pino } from 'pino';
+import { loadSettings } from '../../common-core/index.ts';
+import { createKafka, KafkaBus, onShutdownSignal } from '../../messaging/index.ts';
+import { runMain } from '../run-main.ts';
+import { createContentClient } from './content-client.ts';
+import {
+  BASIC_LEARNER_ERRORS,
+  learnerDictionaryEngine,
+} from './engine/learner-dictionary-engine.ts';
+import { SpellcheckerSettingsSchema } from './settings.ts';
+import { buildMetricsApp, startWorker, workerRegistry } from './worker.ts';
+
+runMain('spellchecker', async () => {
+  const s = loadSettings('spellchecker', SpellcheckerSettingsSchema);
+  const logger = pino({ level: s.LOG_LEVEL, base: { service: 'spellchecker' } });
+  const { registry, messaging } = workerRegistry();
+  const kafka = createKafka({ brokers: s.KAFKA_BROKERS, clientId: 'spellchecker', logger });
+  const bus = new KafkaBus(kafka, logger, messaging, {
+    partitionsConsumedConcurrently: s.SPELLCHECKER_PARTITIONS_CONCURRENCY,
+  });
+  const content = createContentClient({
+    baseUrl: s.SPELLCHECKER_CONTENT_URL,
+    timeoutMs: s.SPELLCHECKER_HTTP_TIMEOUT_MS,
+  });
+  let running = false;
+  const metricsApp = await buildMetricsApp(registry, () => running);
+  await metricsApp.listen({ host: s.SPELLCHECKER_METRICS_HOST, port: s.SPELLCHECKER_METRICS_PORT });
+  const worker = await startWorker({
+    bus,
+    content,
+    spellCheck: learnerDictionaryEngine(BASIC_LEARNER_ERRORS),
+    groupId: s.SPELLCHECKER_GROUP_ID,
+    retry: {
+      maxRetries: s.SPELLCHECKER_MAX_RETRIES,
+      initialDelayMs: s.SPELLCHECKER_RETRY_INITIAL_MS,
+      maxDelayMs: s.SPELLCHECKER_RETRY_MAX_MS,
+    },
+    logger,
+    registry,
+  });
+  running = true;
+  logger.info(
+    { group: s.SPELLCHECKER_GROUP_ID, metrics_port: s.SPELLCHECKER_METRICS_PORT },
+    'spellchecker ready',
+  );
+  onShutdownSignal(async () => {
+    running = false;
+    await worker.close();
+    await bus.close();
+    await metricsApp.close();
+  }, logger);
+});

@@ -1,0 +1,178 @@
+import {
+  ContentType,
+  derivedUuid,
+  EssayStatus,
+  type EventEnvelope,
+  HuleEduError,
+  isRetryable,
+  makeEnvelope,
+  ProcessingEvent,
+  ProcessingStage,
+  type RetryPolicy,
+  type SpellcheckRequestedDataV1,
+  type SpellcheckResultDataV1,
+} from '../../common-core/index.ts';
+import { backoffDelay, DeliveryInterruptedError, sleep } from '../../messaging/index.ts';
+import type { SpellCheckFn } from './engine/spell-check.ts';
+
+export const SOURCE_SERVICE = 'spell-checker-service';
+
+/** Everything `processMessage` touches, injected (the seed's B.1). */
+export interface SpellcheckDeps {
+  fetchText: (storageId: string, correlationId: string | null) => Promise<string>;
+  storeText: (text: string, correlationId: string | null) => Promise<string>;
+  spellCheck: SpellCheckFn;
+  /** Publishes the result durably (to Kafka, key = essay id); throws when it could not. */
+  publish: (result: EventEnvelope<SpellcheckResultDataV1>, key: string) => Promise<void>;
+  /** Bound on retries of a content-service call that failed transiently. */
+  retry: RetryPolicy;
+  now?: () => Date;
+  signal?: AbortSignal;
+  onOutcome?: (outcome: SpellcheckOutcome) => void;
+}
+
+export interface SpellcheckOutcome {
+  status: 'spellchecked_success' | 'spellcheck_failed';
+  essayId: string;
+  correctionsMade: number | null;
+  durationSeconds: number;
+  errorCode?: string;
+}
+
+/** Retry `fn` while it fails with a retryable error, under `policy`; then rethrow. */
+async function withRetry<T>(
+  fn: () => Promise<T>,
+  policy: RetryPolicy,
+  signal?: AbortSignal,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (!isRetryable(error) || attempt > policy.maxRetries || signal?.aborted) {
+        if (isRetryable(error)) {
+          throw new HuleEduError(
+            'HULEEDU_RETRIES_EXHAUSTED',
+            `gave up after ${attempt} attempts: ${(error as Error).message}`,
+            {
+              cause: error,
+            },
+          );
+        }
+        throw error;
+      }
+      await sleep(backoffDelay(policy, attempt), signal);
+    }
+  }
+}
+
+/**
+ * Spell-check one requested essay: fetch its text, correct it, store the corrected text and
+ * publish the result. A missing text, an unsupported language or a content service that stays
+ * down past the retry bound produce a `spellcheck_failed` result with `error_info`, so the
+ * lifecycle never waits forever. Only a failure to publish throws (the message is then
+ * retried and, past the bound, dead-lettered by the consumer).
+ */
+export async function processMessage(
+  request: EventEnvelope<SpellcheckRequestedDataV1>,
+  deps: SpellcheckDeps,
+): Promise<SpellcheckOutcome> {
+  const now = deps.now ?? (() => new Date());
+  const startedAt = now();
+  const data = request.data;
+  const essayId = data.entity_ref.entity_id;
+  const correlationId = request.correlation_id;
+
+  let resultData: SpellcheckResultDataV1;
+  let outcome: SpellcheckOutcome;
+  try {
+    const text = await withRetry(
+      () => deps.fetchText(data.text_storage_id, correlationId),
+      deps.retry,
+      deps.signal,
+    );
+    const checked = await deps.spellCheck(text, data.language);
+    const correctedId = await withRetry(
+      () => deps.storeText(checked.correctedText, correlationId),
+      deps.retry,
+      deps.signal,
+    );
+    const completedAt = now();
+    resultData = {
+      event_name: ProcessingEvent.ESSAY_SPELLCHECK_RESULT_RECEIVED,
+      entity_ref: data.entity_ref,
+      timestamp: completedAt.toISOString(),
+      status: EssayStatus.SPELLCHECKED_SUCCESS,
+      system_metadata: {
+        entity: data.entity_ref,
+        timestamp: completedAt.toISOString(),
+        processing_stage: ProcessingStage.COMPLETED,
+        event: ProcessingEvent.ESSAY_SPELLCHECK_RESULT_RECEIVED,
+        started_at: startedAt.toISOString(),
+        completed_at: completedAt.toISOString(),
+        error_info: {},
+      },
+      original_text_storage_id: data.text_storage_id,
+      storage_metadata: {
+        references: {
+          [ContentType.ORIGINAL_ESSAY]: { storage_id: data.text_storage_id, path: '' },
+          [ContentType.CORRECTED_TEXT]: { storage_id: correctedId, path: '' },
+        },
+      },
+      corrections_made: checked.corrections.length,
+    };
+    outcome = {
+      status: 'spellchecked_success',
+      essayId,
+      correctionsMade: checked.corrections.length,
+      durationSeconds: (completedAt.getTime() - startedAt.getTime()) / 1000,
+    };
+  } catch (error) {
+    // Shutting down mid-retry: leave the request uncommitted for redelivery, not failed.
+    if (deps.signal?.aborted) throw new DeliveryInterruptedError();
+    const completedAt = now();
+    const code = error instanceof HuleEduError ? error.code : 'HULEEDU_PROCESSING_FAILED';
+    const message = error instanceof Error ? error.message : String(error);
+    resultData = {
+      event_name: ProcessingEvent.ESSAY_SPELLCHECK_RESULT_RECEIVED,
+      entity_ref: data.entity_ref,
+      timestamp: completedAt.toISOString(),
+      status: EssayStatus.SPELLCHECK_FAILED,
+      system_metadata: {
+        entity: data.entity_ref,
+        timestamp: completedAt.toISOString(),
+        processing_stage: ProcessingStage.FAILED,
+        event: ProcessingEvent.ESSAY_SPELLCHECK_RESULT_RECEIVED,
+        started_at: startedAt.toISOString(),
+        completed_at: completedAt.toISOString(),
+        error_info: { code, message },
+      },
+      original_text_storage_id: data.text_storage_id,
+      storage_metadata: {
+        references: {
+          [ContentType.ORIGINAL_ESSAY]: { storage_id: data.text_storage_id, path: '' },
+        },
+      },
+      corrections_made: null,
+    };
+    outcome = {
+      status: 'spellcheck_failed',
+      essayId,
+      correctionsMade: null,
+      durationSeconds: (completedAt.getTime() - startedAt.getTime()) / 1000,
+      errorCode: code,
+    };
+  }
+
+  const envelope = makeEnvelope({
+    event: ProcessingEvent.ESSAY_SPELLCHECK_RESULT_RECEIVED,
+    sourceService: SOURCE_SERVICE,
+    correlationId,
+    // The same request always yields the same result id: a redelivery is a deduplicable duplicate.
+    eventId: derivedUuid(request.event_id, 'spellcheck-result'),
+    data: resultData,
+  });
+  await deps.publish(envelope, essayId);
+  deps.onOutcome?.(outcome);
+  return outcome;
+}

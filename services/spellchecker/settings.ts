@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { InfraSettingsShape, Port } from '../../common-core/index.ts';
+
+/** Settings of the spell-checker worker (`SPELLCHECKER_*`). */
+export const SpellcheckerSettingsSchema = z.object({
+  KAFKA_BROKERS: InfraSettingsShape.KAFKA_BROKERS,
+  LOG_LEVEL: InfraSettingsShape.LOG_LEVEL,
+  SPELLCHECKER_CONTENT_URL: z.url().default('http://127.0.0.1:8000'),
+  SPELLCHECKER_GROUP_ID: z.string().min(1).default('spellchecker-service'),
+  SPELLCHECKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  SPELLCHECKER_METRICS_PORT: Port.default(8002),
+  SPELLCHECKER_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(3),
+  SPELLCHECKER_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  SPELLCHECKER_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(5),
+  SPELLCHECKER_RETRY_INITIAL_MS: z.coerce.number().int().min(1).default(200),
+  SPELLCHECKER_RETRY_MAX_MS: z.coerce.number().int().min(1).default(5_000),
+});
+export type SpellcheckerSettings = z.output<typeof SpellcheckerSettingsSchema>;
