@@ -60,7 +60,7 @@ export interface ConsumeOptions<T> {
   groupId: string;
   topics: readonly string[];
   decode: (message: IncomingMessage) => T;
-  handle: (value: T, message: IncomingMessage) => Promise<void>;
+  handle: (value: NoInfer<T>, message: IncomingMessage) => Promise<void>;
   retry?: RetryPolicy;
   /** Start from the earliest retained message when the group has no committed position. */
   fromBeginning?: boolean;

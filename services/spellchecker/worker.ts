@@ -1,12 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import {
-  type EventEnvelope,
   type Logger,
   type MessageConsumer,
   ProcessingEvent,
   type RetryPolicy,
-  type SpellcheckRequestedDataV1,
   SpellcheckRequestedDataV1Schema,
   topicName,
 } from '../../common-core/index.ts';
@@ -46,10 +44,11 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   const abort = new AbortController();
   const record = spellcheckerMetrics(deps.registry);
   const resultTopic = topicName(ProcessingEvent.ESSAY_SPELLCHECK_RESULT_RECEIVED);
-  const consumer = await deps.bus.consume<EventEnvelope<SpellcheckRequestedDataV1>>({
+  const decode = envelopeDecoder(SpellcheckRequestedDataV1Schema);
+  const consumer = await deps.bus.consume({
     groupId: deps.groupId,
     topics: [topicName(ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED)],
-    decode: envelopeDecoder(SpellcheckRequestedDataV1Schema),
+    decode,
     handle: async (request) => {
       const outcome = await processMessage(request, {
         fetchText: (id, corr) => deps.content.fetchText(id, corr),

@@ -182,10 +182,12 @@ describe('worker consume path (in-memory bus)', () => {
         throw new DependencyUnavailableError('broker down');
       },
     });
+    // Hoisted: an inline generic call inside the options literal would infer `unknown`.
+    const decode = envelopeDecoder(SpellcheckRequestedDataV1Schema);
     await using _c = await bus.consume({
       groupId: 'spellchecker',
       topics: [TOPIC],
-      decode: envelopeDecoder(SpellcheckRequestedDataV1Schema),
+      decode,
       retry: { maxRetries: 2, initialDelayMs: 1, maxDelayMs: 2 },
       handle: async (req) => {
         await processMessage(req, deps);
