@@ -27,6 +27,8 @@ export interface WorkerDeps {
   retry: RetryPolicy;
   logger: Logger;
   registry: Registry;
+  /** Topic overrides (benchmarks, isolated tests); default: the platform's topics. */
+  topics?: { request: string; result: string };
 }
 
 /** A running worker: its Kafka consumer and the publisher of results. */
@@ -43,11 +45,12 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
   const publisher = await KafkaPublisher.connect(deps.bus.kafka);
   const abort = new AbortController();
   const record = spellcheckerMetrics(deps.registry);
-  const resultTopic = topicName(ProcessingEvent.ESSAY_SPELLCHECK_RESULT_RECEIVED);
+  const resultTopic =
+    deps.topics?.result ?? topicName(ProcessingEvent.ESSAY_SPELLCHECK_RESULT_RECEIVED);
   const decode = envelopeDecoder(SpellcheckRequestedDataV1Schema);
   const consumer = await deps.bus.consume({
     groupId: deps.groupId,
-    topics: [topicName(ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED)],
+    topics: [deps.topics?.request ?? topicName(ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED)],
     decode,
     handle: async (request) => {
       const outcome = await processMessage(request, {

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { type ContentStore, STORAGE_ID, type StoredContent } from './content-store.ts';
 
 /**
- * File-system store. Objects live at `<root>/<id[0:2]>/<id[2:4]>/<id>` with the content type
- * in `<id>.type`. Writes are atomic: temp file, fsync, rename (type first, then body, so a
- * body present means a complete object).
+ * File-system store. Objects live at `<root>/<id[0:2]>/<id[2:4]>/<id>`: one file holding the
+ * content type, a newline (HTTP forbids it in a header value), then the bytes. One file per
+ * object keeps a write to one fsync and a read to one open. Writes are atomic: temp file,
+ * fsync, rename, so a file present is a complete object.
  */
 export class FsContentStore implements ContentStore {
   constructor(private readonly root: string) {}
@@ -22,19 +23,20 @@ export class FsContentStore implements ContentStore {
     const path = this.pathOf(storageId);
     if (await exists(path)) return 'exists';
     await mkdir(join(path, '..'), { recursive: true });
-    await writeAtomic(`${path}.type`, Buffer.from(contentType, 'utf8'));
-    await writeAtomic(path, body);
+    const header = Buffer.from(`${contentType.replace(/[\r\n]/g, ' ')}\n`, 'utf8');
+    await writeAtomic(path, Buffer.concat([header, body]));
     return 'created';
   }
 
   async get(storageId: string): Promise<StoredContent | undefined> {
     const path = this.pathOf(storageId);
     try {
-      const [body, type] = await Promise.all([
-        readFile(path),
-        readFile(`${path}.type`, 'utf8').catch(() => 'application/octet-stream'),
-      ]);
-      return { body, contentType: type };
+      const file = await readFile(path);
+      const newline = file.indexOf(10);
+      return {
+        contentType: file.subarray(0, newline).toString('utf8'),
+        body: file.subarray(newline + 1),
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;

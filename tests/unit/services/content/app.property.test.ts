@@ -101,7 +101,7 @@ describe('content API properties', () => {
     expect(readdirSync(sibling)).toEqual([]);
     for (const file of walk(store)) {
       expect(relative(store, join(store, file)).startsWith('..')).toBe(false);
-      expect(file).toMatch(/^[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{32}(\.type)?$/);
+      expect(file).toMatch(/^[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{32}$/);
     }
   });
 });
