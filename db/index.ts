@@ -1,3 +1,5 @@
 // Public entry of the database layer: schema, the dual-driver opener, repositories.
+
+export * from './actor-repository.ts';
 export * from './database.ts';
 export * as tables from './schema.ts';

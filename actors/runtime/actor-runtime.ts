@@ -1,0 +1,294 @@
+import type { AnyMachineSnapshot } from 'xstate';
+import { initialTransition, transition } from 'xstate';
+import {
+  type ActorRepository,
+  type BatchWrite,
+  type SnapshotRow,
+  VersionConflict,
+} from '../../db/index.ts';
+import type { MachineDefinition, PersistedState } from '../../machines/index.ts';
+import { essayStatusEvent, interpretEffects } from './effects.ts';
+import { ActorFencedError, UnknownMachineVersionError } from './runtime-errors.ts';
+import type { RuntimeMetrics } from './runtime-metrics.ts';
+import type { SnapshotCache } from './snapshot-cache.ts';
+import type { Delivery, ProcessResult } from './types.ts';
+
+export interface ActorRuntimeDeps {
+  repository: ActorRepository;
+  definitions: Readonly<Record<string, MachineDefinition>>;
+  cache: SnapshotCache;
+  metrics?: RuntimeMetrics;
+  now?: () => Date;
+}
+
+interface Working {
+  key: string;
+  actorType: string;
+  actorId: string;
+  definition: MachineDefinition;
+  snapshot: AnyMachineSnapshot | undefined;
+  /** Version read (0 = does not exist yet). */
+  readVersion: number;
+  version: number;
+  dirty: boolean;
+}
+
+const keyOf = (actorType: string, actorId: string): string => `${actorType}|${actorId}`;
+
+function persisted(snapshot: AnyMachineSnapshot): PersistedState {
+  return { value: String(snapshot.value), context: snapshot.context as Record<string, unknown> };
+}
+
+/**
+ * The durable actor runtime. `process()` takes a batch of deliveries (in partition order),
+ * applies each to its actor with XState's pure `transition()`, and writes everything —
+ * snapshots (optimistic version check), processed event ids, journal, outbox, timers — in ONE
+ * transaction. A duplicate event id changes nothing. An event the state does not accept is
+ * journaled as rejected and leaves the state unchanged. Batches run one at a time per runtime,
+ * so actors cached here are never raced by this host; other hosts are fenced by the version.
+ */
+export class ActorRuntime {
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: ActorRuntimeDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  process(deliveries: readonly Delivery[]): Promise<ProcessResult> {
+    const run = this.queue.then(() => this.processNow(deliveries));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  /** The current state of an actor (from memory or the database), or undefined. */
+  async read(
+    actorType: string,
+    actorId: string,
+  ): Promise<{ snapshot: AnyMachineSnapshot; version: number } | undefined> {
+    const cached = this.deps.cache.get(keyOf(actorType, actorId));
+    if (cached) return cached;
+    const [row] = await this.deps.repository.loadSnapshots([{ actorType, actorId }]);
+    if (!row) return undefined;
+    return { snapshot: this.restore(row), version: row.version };
+  }
+
+  private restore(row: SnapshotRow): AnyMachineSnapshot {
+    const definition = this.deps.definitions[row.actorType];
+    if (!definition)
+      throw new UnknownMachineVersionError(row.actorType, row.actorId, row.machineVersion, 0);
+    let state = row.snapshot as PersistedState;
+    for (let v = row.machineVersion; v < definition.version; v++) {
+      const migrate = definition.migrations[v];
+      if (!migrate)
+        throw new UnknownMachineVersionError(
+          row.actorType,
+          row.actorId,
+          row.machineVersion,
+          definition.version,
+        );
+      state = migrate(state);
+    }
+    if (row.machineVersion > definition.version) {
+      throw new UnknownMachineVersionError(
+        row.actorType,
+        row.actorId,
+        row.machineVersion,
+        definition.version,
+      );
+    }
+    return definition.machine.resolveState({ value: state.value, context: state.context });
+  }
+
+  private async processNow(deliveries: readonly Delivery[]): Promise<ProcessResult> {
+    const started = performance.now();
+    const result: ProcessResult = { applied: 0, rejected: 0, duplicates: 0, stateChanges: [] };
+    if (deliveries.length === 0) return result;
+    const { repository, cache, metrics } = this.deps;
+    const now = this.now();
+
+    // 1. Deduplicate against what was already applied (and within the batch).
+    const done = await repository.processedAmong(deliveries);
+    const seen = new Set<string>();
+    const fresh: Delivery[] = [];
+    for (const d of deliveries) {
+      const k = `${d.actorType}|${d.actorId}|${d.eventId}`;
+      if (done.has(k) || seen.has(k)) {
+        result.duplicates++;
+        metrics?.duplicates.inc({ actor_type: d.actorType });
+        continue;
+      }
+      seen.add(k);
+      fresh.push(d);
+    }
+
+    // 2. Load the actors that are not in memory, in one query.
+    const working = new Map<string, Working>();
+    const toLoad: { actorType: string; actorId: string }[] = [];
+    for (const d of fresh) {
+      const key = keyOf(d.actorType, d.actorId);
+      if (working.has(key)) continue;
+      const definition = this.deps.definitions[d.actorType];
+      if (!definition) throw new UnknownMachineVersionError(d.actorType, d.actorId, 0, 0);
+      const cached = cache.get(key);
+      working.set(key, {
+        key,
+        actorType: d.actorType,
+        actorId: d.actorId,
+        definition,
+        snapshot: cached?.snapshot,
+        readVersion: cached?.version ?? 0,
+        version: cached?.version ?? 0,
+        dirty: false,
+      });
+      if (!cached) toLoad.push({ actorType: d.actorType, actorId: d.actorId });
+    }
+    for (const row of await repository.loadSnapshots(toLoad)) {
+      const w = working.get(keyOf(row.actorType, row.actorId));
+      if (!w) continue;
+      w.snapshot = this.restore(row);
+      w.readVersion = row.version;
+      w.version = row.version;
+    }
+
+    // 3. Apply the events in order with the pure transition function.
+    const write: BatchWrite = {
+      inserts: [],
+      updates: [],
+      processed: [],
+      journal: [],
+      outbox: [],
+      timersSet: [],
+      timersCancelled: [],
+      timersFired: [],
+    };
+    const timerOps = new Map<
+      string,
+      { set?: BatchWrite['timersSet'][number]; cancel?: BatchWrite['timersCancelled'][number] }
+    >();
+    for (const d of fresh) {
+      const w = working.get(keyOf(d.actorType, d.actorId)) as Working;
+      const cause = {
+        actorType: d.actorType,
+        actorId: d.actorId,
+        eventId: d.eventId,
+        correlationId: d.correlationId ?? null,
+        now,
+      };
+      write.processed.push({ actorType: d.actorType, actorId: d.actorId, eventId: d.eventId });
+      if (d.firedTimer) write.timersFired.push(d.firedTimer);
+      let effects: readonly { type: string; params?: unknown }[] = [];
+      let created = false;
+      if (!w.snapshot && d.createWith) {
+        created = true;
+        const [initial, initActions] = initialTransition(w.definition.machine, d.createWith);
+        w.snapshot = initial;
+        effects = initActions;
+        w.dirty = true;
+      }
+      const before = w.snapshot;
+      if (!before) {
+        // No such actor and nothing to create it from: counted, not journaled (no timeline).
+        result.rejected++;
+        metrics?.rejected.inc({ actor_type: d.actorType, event: d.event.type });
+        continue;
+      }
+      const from = created ? null : String(before.value);
+      w.version++;
+      w.dirty = true;
+      if (before.status !== 'active' || !before.can(d.event)) {
+        result.rejected++;
+        metrics?.rejected.inc({ actor_type: d.actorType, event: d.event.type });
+        write.journal.push({
+          actorType: d.actorType,
+          actorId: d.actorId,
+          seq: w.version,
+          eventId: d.eventId,
+          eventType: d.event.type,
+          fromState: from,
+          toState: String(before.value),
+          rejected: true,
+        });
+        continue;
+      }
+      const [next, actions] = transition(w.definition.machine, before, d.event);
+      w.snapshot = next;
+      const to = String(next.value);
+      result.applied++;
+      metrics?.transitions.inc({ actor_type: d.actorType, event: d.event.type });
+      write.journal.push({
+        actorType: d.actorType,
+        actorId: d.actorId,
+        seq: w.version,
+        eventId: d.eventId,
+        eventType: d.event.type,
+        fromState: from,
+        toState: to,
+        rejected: false,
+      });
+      const interpreted = interpretEffects([...effects, ...actions], cause);
+      write.outbox.push(...interpreted.outbox);
+      for (const t of interpreted.timersSet) {
+        timerOps.set(`${w.key}|${t.key}`, {
+          set: {
+            actorType: d.actorType,
+            actorId: d.actorId,
+            timerKey: t.key,
+            dueAt: new Date(now.getTime() + t.delayMs),
+            event: t.event,
+          },
+        });
+      }
+      for (const t of interpreted.timersCancelled) {
+        timerOps.set(`${w.key}|${t.key}`, {
+          cancel: { actorType: d.actorType, actorId: d.actorId, timerKey: t.key },
+        });
+      }
+      if (from !== to) {
+        result.stateChanges.push({ actorType: d.actorType, actorId: d.actorId, from, to });
+        if (d.actorType === 'essay') {
+          const batchId = (next.context as { batchId?: string | null }).batchId ?? null;
+          write.outbox.push(
+            essayStatusEvent(d.actorId, batchId, from, to, cause, write.journal.length),
+          );
+        }
+      }
+    }
+    // Only the last operation on a timer key counts (set then cancel = cancel).
+    for (const op of timerOps.values()) {
+      if (op.set) write.timersSet.push(op.set);
+      if (op.cancel) write.timersCancelled.push(op.cancel);
+    }
+    for (const w of working.values()) {
+      if (!w.dirty || !w.snapshot) continue;
+      const row = {
+        actorType: w.actorType,
+        actorId: w.actorId,
+        machineId: w.definition.id,
+        machineVersion: w.definition.version,
+        snapshot: persisted(w.snapshot),
+        version: w.version,
+        status: String(w.snapshot.value),
+      };
+      if (w.readVersion === 0) write.inserts.push(row);
+      else write.updates.push({ ...row, expectedVersion: w.readVersion });
+    }
+
+    // 4. One transaction; on a version conflict nothing is written and the batch is retried.
+    try {
+      await repository.writeBatch(write);
+    } catch (error) {
+      for (const w of working.values()) cache.delete(w.key);
+      if (error instanceof VersionConflict) {
+        metrics?.fenced.inc();
+        throw new ActorFencedError(error.actors);
+      }
+      throw error;
+    }
+    for (const w of working.values())
+      if (w.snapshot && w.version > 0) cache.set(w.key, w.snapshot, w.version);
+    metrics?.activeActors.set(cache.size);
+    metrics?.batchDuration.observe((performance.now() - started) / 1000);
+    return result;
+  }
+}

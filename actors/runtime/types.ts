@@ -1,0 +1,21 @@
+/** An event addressed to one actor. */
+export interface Delivery {
+  actorType: 'essay' | 'batch';
+  actorId: string;
+  /** Unique per logical event; an actor applies a given id at most once. */
+  eventId: string;
+  event: { type: string } & Record<string, unknown>;
+  /** Input to create the actor with when it does not exist yet; without it, the event is rejected. */
+  createWith?: Record<string, unknown>;
+  correlationId?: string | null;
+  /** Set for deliveries made by the timer poller: the timer row to remove once applied. */
+  firedTimer?: { id: number; dueAt: Date };
+}
+
+/** What a processed batch did, for metrics and callers. */
+export interface ProcessResult {
+  applied: number;
+  rejected: number;
+  duplicates: number;
+  stateChanges: { actorType: string; actorId: string; from: string | null; to: string }[];
+}

@@ -1,0 +1,44 @@
+import type { AnyStateMachine } from 'xstate';
+import { BATCH_MACHINE_ID, BATCH_MACHINE_VERSION, batchMachine } from './batch/batch-machine.ts';
+import { ESSAY_MACHINE_ID, ESSAY_MACHINE_VERSION, essayMachine } from './essay/essay-machine.ts';
+
+/** A persisted snapshot as stored: the state value and the context. */
+export interface PersistedState {
+  value: string;
+  context: Record<string, unknown>;
+}
+
+/** Upgrades a snapshot written by an older machine version to the next version. */
+export type SnapshotMigration = (snapshot: PersistedState) => PersistedState;
+
+/** What the runtime needs to know of a machine: identity, version, states, migrations. */
+export interface MachineDefinition {
+  actorType: 'essay' | 'batch';
+  id: string;
+  version: number;
+  machine: AnyStateMachine;
+  /** `migrations[v]` upgrades a snapshot of version v to v + 1. */
+  migrations: Readonly<Record<number, SnapshotMigration>>;
+}
+
+/** Top-level state names of a machine (its state values; both machines are flat). */
+export function stateNames(machine: AnyStateMachine): string[] {
+  return Object.keys(machine.root.states);
+}
+
+export const MACHINE_DEFINITIONS: Readonly<Record<'essay' | 'batch', MachineDefinition>> = {
+  essay: {
+    actorType: 'essay',
+    id: ESSAY_MACHINE_ID,
+    version: ESSAY_MACHINE_VERSION,
+    machine: essayMachine,
+    migrations: {},
+  },
+  batch: {
+    actorType: 'batch',
+    id: BATCH_MACHINE_ID,
+    version: BATCH_MACHINE_VERSION,
+    machine: batchMachine,
+    migrations: {},
+  },
+};

@@ -1,0 +1,102 @@
+import { sql } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ActorRuntime, type Delivery, SnapshotCache } from '../../../actors/runtime/index.ts';
+import type { Database } from '../../../db/index.ts';
+import { ActorRepository } from '../../../db/index.ts';
+import { MACHINE_DEFINITIONS } from '../../../machines/index.ts';
+import { testRuntime } from '../../helpers/runtime.ts';
+
+const provisioned = (essay: string, id = `prov-${essay}`): Delivery => ({
+  actorType: 'essay',
+  actorId: essay,
+  eventId: id,
+  event: { type: 'CONTENT_PROVISIONED', textStorageId: 't'.repeat(32), batchId: 'b1' },
+  createWith: { essayId: essay, textStorageId: 't'.repeat(32), batchId: 'b1' },
+});
+const initiated = (essay: string): Delivery => ({
+  actorType: 'essay',
+  actorId: essay,
+  eventId: `init-${essay}`,
+  event: { type: 'SPELLCHECK_INITIATED', language: 'en', correlationId: null },
+});
+
+describe('ActorRuntime (PGlite)', () => {
+  let runtime: ActorRuntime;
+  let database: Database;
+  let cache: SnapshotCache;
+  beforeEach(async () => {
+    ({ runtime, database, cache } = await testRuntime());
+  });
+  afterEach(async () => {
+    await database.close();
+  });
+
+  const count = async (table: string): Promise<number> =>
+    Number(
+      (
+        (await database.db.execute(
+          sql.raw(`select count(*)::int as n from ${table}`),
+        )) as unknown as { rows: { n: number }[] }
+      ).rows[0]?.n,
+    );
+
+  it('creates, transitions and persists in one write, with journal, outbox and timers', async () => {
+    const r = await runtime.process([provisioned('e1'), initiated('e1')]);
+    expect(r).toMatchObject({ applied: 2, rejected: 0, duplicates: 0 });
+    cache.clear();
+    const state = await runtime.read('essay', 'e1');
+    expect(state?.snapshot.value).toBe('awaiting_spellcheck');
+    expect(state?.version).toBe(2);
+    expect(await count('journal')).toBe(2);
+    expect(await count('timers')).toBe(1);
+    // status events: (none) -> ready_for_processing, ready -> awaiting
+    expect(await count('outbox')).toBe(2);
+  });
+
+  it('absorbs duplicates: same final state, one journal row per logical transition', async () => {
+    await runtime.process([provisioned('e1'), initiated('e1')]);
+    const again = await runtime.process([provisioned('e1'), initiated('e1'), initiated('e1')]);
+    expect(again).toMatchObject({ applied: 0, duplicates: 3 });
+    expect(await count('journal')).toBe(2);
+    expect((await runtime.read('essay', 'e1'))?.snapshot.value).toBe('awaiting_spellcheck');
+  });
+
+  it('records an invalid event as rejected and leaves the state unchanged', async () => {
+    await runtime.process([provisioned('e1')]);
+    const r = await runtime.process([
+      {
+        actorType: 'essay',
+        actorId: 'e1',
+        eventId: 'x',
+        event: { type: 'SPELLCHECK_SUCCEEDED', correctedTextStorageId: 'c', correctionsMade: 1 },
+      },
+    ]);
+    expect(r.rejected).toBe(1);
+    expect((await runtime.read('essay', 'e1'))?.snapshot.value).toBe('ready_for_processing');
+    const rows = (
+      (await database.db.execute(
+        sql`select rejected, from_state, to_state from journal order by seq`,
+      )) as unknown as { rows: { rejected: boolean }[] }
+    ).rows;
+    expect(rows.map((x) => x.rejected)).toEqual([false, true]);
+  });
+
+  it('fences a stale writer: the version check rolls the whole batch back', async () => {
+    await runtime.process([provisioned('e1')]); // our runtime caches e1 at version 1
+    // A second runtime on the same database, like a host that still writes after losing the partition.
+    const stale = new ActorRuntime({
+      repository: new ActorRepository(database.db),
+      definitions: MACHINE_DEFINITIONS,
+      cache: new SnapshotCache(100, 60_000),
+    });
+    await stale.process([provisioned('e1', 'second-provision')]); // e1 now at version 2
+    await expect(runtime.process([initiated('e1')])).rejects.toMatchObject({
+      name: 'ActorFencedError',
+      retryable: true,
+    });
+    expect(await count('timers')).toBe(0); // nothing of the fenced batch was written
+    const retried = await runtime.process([initiated('e1')]); // evicted, reloaded: succeeds
+    expect(retried.applied).toBe(1);
+    expect((await runtime.read('essay', 'e1'))?.version).toBe(3);
+  });
+});

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate';
+import { type BatchEvent, batchMachine } from '../../../machines/index.ts';
+
+function run(events: BatchEvent[]) {
+  let [s] = initialTransition(batchMachine, { batchId: 'b' });
+  const effects: { type: string; params: unknown }[] = [];
+  for (const e of events) {
+    const [next, actions] = transition(batchMachine, s, e);
+    s = next;
+    for (const a of actions)
+      if (a.type.startsWith('announce')) effects.push({ type: a.type, params: a.params });
+  }
+  return { state: s as AnyMachineSnapshot, effects };
+}
+
+const registered: BatchEvent = {
+  type: 'BATCH_REGISTERED',
+  essayIds: ['e1', 'e2', 'e3'],
+  pipeline: ['spellcheck'],
+  language: 'en',
+  correlationId: null,
+};
+const prov = (id: string): BatchEvent => ({
+  type: 'ESSAY_PROVISIONED',
+  essayId: id,
+  textStorageId: `t-${id}`,
+});
+const done = (id: string, outcome: 'success' | 'failed'): BatchEvent => ({
+  type: 'ESSAY_PHASE_CONCLUDED',
+  essayId: id,
+  outcome,
+});
+const initiate: BatchEvent = { type: 'PHASE_INITIATED', phase: 'spellcheck', correlationId: null };
+
+describe('batch machine', () => {
+  it('becomes ready in any arrival order, announcing once', () => {
+    const orders: BatchEvent[][] = [
+      [registered, prov('e1'), prov('e2'), prov('e3')],
+      [prov('e1'), prov('e2'), prov('e3'), registered],
+      [prov('e2'), registered, prov('e3'), prov('e1')],
+      [prov('e3'), prov('e1'), registered, prov('e1'), prov('e2')],
+    ];
+    for (const order of orders) {
+      const { state, effects } = run(order);
+      expect(state.value).toBe('ready_for_pipeline_execution');
+      expect(effects).toHaveLength(1);
+      expect(effects[0]?.type).toBe('announceReady');
+    }
+  });
+
+  it('announces the phase outcome exactly once, with duplicates and any result order', () => {
+    const base = [registered, prov('e1'), prov('e2'), prov('e3'), initiate];
+    const { state, effects } = run([
+      ...base,
+      done('e2', 'failed'),
+      done('e2', 'failed'),
+      done('e3', 'success'),
+      done('e1', 'success'),
+      done('e1', 'success'),
+      done('e3', 'success'),
+    ]);
+    expect(state.value).toBe('completed_with_failures');
+    const outcomes = effects.filter((e) => e.type === 'announceOutcome');
+    expect(outcomes).toHaveLength(1);
+    expect(outcomes[0]?.params).toMatchObject({
+      status: 'completed_with_failures',
+      failed: ['e2'],
+    });
+  });
+
+  it('all succeed -> completed_successfully; all fail -> failed_critically', () => {
+    const base = [registered, prov('e1'), prov('e2'), prov('e3'), initiate];
+    expect(
+      run([...base, done('e1', 'success'), done('e2', 'success'), done('e3', 'success')]).state
+        .value,
+    ).toBe('completed_successfully');
+    expect(
+      run([...base, done('e1', 'failed'), done('e2', 'failed'), done('e3', 'failed')]).state.value,
+    ).toBe('failed_critically');
+  });
+
+  it('ignores results of unknown essays and content of essays it does not expect', () => {
+    const { state } = run([
+      registered,
+      prov('zz'),
+      prov('e1'),
+      prov('e2'),
+      prov('e3'),
+      initiate,
+      done('zz', 'success'),
+    ]);
+    expect(state.value).toBe('processing_pipelines');
+    expect(state.context.provisioned).not.toHaveProperty('zz');
+    expect(state.context.results).toEqual({});
+  });
+});
