@@ -4,6 +4,7 @@ export * from './core/backoff.ts';
 export * from './core/dead-letter.ts';
 export * from './core/decoders.ts';
 export * from './core/deliver.ts';
+export * from './core/deliver-batch.ts';
 export * from './core/messaging-metrics.ts';
 export * from './core/shutdown.ts';
 export * from './core/silent-logger.ts';

@@ -66,6 +66,27 @@ export interface ConsumeOptions<T> {
   fromBeginning?: boolean;
 }
 
+/** One decoded message of a batch, with its coordinates. */
+export interface BatchItem<T> {
+  value: T;
+  message: IncomingMessage;
+}
+
+/**
+ * Batch consumption: `handleBatch` gets up to `maxBatchSize` decoded messages of one partition,
+ * in order, and must make their whole outcome durable at once (e.g. one DB transaction). If it
+ * fails for good, the messages are retried one by one, so only the culprit is dead-lettered.
+ */
+export interface ConsumeBatchOptions<T> {
+  groupId: string;
+  topics: readonly string[];
+  decode: (message: IncomingMessage) => T;
+  handleBatch: (items: readonly BatchItem<NoInfer<T>>[]) => Promise<void>;
+  retry?: RetryPolicy;
+  fromBeginning?: boolean;
+  maxBatchSize?: number;
+}
+
 /** A running consumer. `close()` stops fetching, finishes in-flight work, commits and disconnects. */
 export interface MessageConsumer extends AsyncDisposable {
   close(): Promise<void>;
@@ -75,6 +96,7 @@ export interface MessageConsumer extends AsyncDisposable {
 export interface MessageBus {
   publisher(): Promise<MessagePublisher>;
   consume<T>(options: ConsumeOptions<T>): Promise<MessageConsumer>;
+  consumeBatches<T>(options: ConsumeBatchOptions<T>): Promise<MessageConsumer>;
 }
 
 /** Structured logger (pino's shape): a context object, then the message. */

@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import type {
+  ConsumeBatchOptions,
   ConsumeOptions,
   Logger,
   MessageBus,
@@ -35,6 +36,19 @@ export class KafkaBus implements MessageBus, AsyncDisposable {
   async consume<T>(options: ConsumeOptions<T>): Promise<MessageConsumer> {
     this.dltPublisher ??= KafkaPublisher.connect(this.kafka);
     const consumer = await KafkaMessageConsumer.start(options, {
+      kafka: this.kafka,
+      deadLetterPublisher: await this.dltPublisher,
+      logger: this.logger,
+      ...(this.metrics ? { metrics: this.metrics } : {}),
+      ...this.options,
+    });
+    this.consumers.add(consumer);
+    return consumer;
+  }
+
+  async consumeBatches<T>(options: ConsumeBatchOptions<T>): Promise<MessageConsumer> {
+    this.dltPublisher ??= KafkaPublisher.connect(this.kafka);
+    const consumer = await KafkaMessageConsumer.startBatches(options, {
       kafka: this.kafka,
       deadLetterPublisher: await this.dltPublisher,
       logger: this.logger,

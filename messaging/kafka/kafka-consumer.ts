@@ -1,5 +1,6 @@
 import type { Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type {
+  ConsumeBatchOptions,
   ConsumeOptions,
   Headers,
   IncomingMessage,
@@ -7,7 +8,8 @@ import type {
   MessageConsumer,
   MessagePublisher,
 } from '../../common-core/index.ts';
-import { DeliveryInterruptedError, deliver } from '../core/deliver.ts';
+import { type DeliveryContext, DeliveryInterruptedError, deliver } from '../core/deliver.ts';
+import { deliverBatch } from '../core/deliver-batch.ts';
 import type { MessagingMetrics } from '../core/messaging-metrics.ts';
 
 export interface KafkaConsumerDeps {
@@ -59,10 +61,44 @@ export class KafkaMessageConsumer implements MessageConsumer {
     private readonly logger: Logger,
   ) {}
 
-  static async start<T>(
+  static start<T>(
     options: ConsumeOptions<T>,
     deps: KafkaConsumerDeps,
   ): Promise<KafkaMessageConsumer> {
+    return KafkaMessageConsumer.run(
+      options.groupId,
+      options.topics,
+      options.fromBeginning,
+      1,
+      deps,
+      (chunk, context) => deliver(chunk[0] as IncomingMessage, options, context).then(() => {}),
+    );
+  }
+
+  /** Batch mode: chunks of up to `maxBatchSize` messages of one partition go to `handleBatch` together. */
+  static startBatches<T>(
+    options: ConsumeBatchOptions<T>,
+    deps: KafkaConsumerDeps,
+  ): Promise<KafkaMessageConsumer> {
+    return KafkaMessageConsumer.run(
+      options.groupId,
+      options.topics,
+      options.fromBeginning,
+      options.maxBatchSize ?? 500,
+      deps,
+      (chunk, context) => deliverBatch(chunk, options, context),
+    );
+  }
+
+  private static async run(
+    groupId: string,
+    topics: readonly string[],
+    fromBeginning: boolean | undefined,
+    chunkSize: number,
+    deps: KafkaConsumerDeps,
+    handleChunk: (chunk: IncomingMessage[], context: DeliveryContext) => Promise<void>,
+  ): Promise<KafkaMessageConsumer> {
+    const options = { groupId, topics, fromBeginning };
     const consumer = deps.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
@@ -114,17 +150,24 @@ export class KafkaMessageConsumer implements MessageConsumer {
           sinceCommit = 0;
         };
         try {
-          for (const m of batch.messages) {
+          const context: DeliveryContext = {
+            deadLetter: (dl) => deps.deadLetterPublisher.publish([dl]),
+            metrics: deps.metrics,
+            signal: self.abort.signal,
+            heartbeat,
+          };
+          for (let i = 0; i < batch.messages.length; i += chunkSize) {
             if (!isRunning() || isStale() || self.abort.signal.aborted) break;
-            await deliver(toIncoming(batch.topic, batch.partition, m), options, {
-              deadLetter: (dl) => deps.deadLetterPublisher.publish([dl]),
-              metrics: deps.metrics,
-              signal: self.abort.signal,
-              heartbeat,
-            });
-            resolveOffset(m.offset);
-            pending = m.offset;
-            if (++sinceCommit >= commitEvery) await commit();
+            const chunk = batch.messages.slice(i, i + chunkSize);
+            await handleChunk(
+              chunk.map((m) => toIncoming(batch.topic, batch.partition, m)),
+              context,
+            );
+            const last = chunk[chunk.length - 1] as KafkaMessage;
+            resolveOffset(last.offset);
+            pending = last.offset;
+            sinceCommit += chunk.length;
+            if (sinceCommit >= commitEvery) await commit();
           }
         } catch (error) {
           // Commit what is done; the failed message and the rest are fetched again.

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type {
+  ConsumeBatchOptions,
   ConsumeOptions,
   IncomingMessage,
   MessageBus,
@@ -8,7 +9,11 @@ import type {
   OutgoingMessage,
 } from '../../common-core/index.ts';
 import { backoffDelay, sleep } from '../core/backoff.ts';
-import { DeliveryInterruptedError, deliver } from '../core/deliver.ts';
+import { type DeliveryContext, DeliveryInterruptedError, deliver } from '../core/deliver.ts';
+import { deliverBatch } from '../core/deliver-batch.ts';
+
+type ChunkHandler = (chunk: IncomingMessage[], context: DeliveryContext) => Promise<void>;
+
 import type { MessagingMetrics } from '../core/messaging-metrics.ts';
 
 export interface MemoryBusOptions {
@@ -96,6 +101,27 @@ export class MemoryBus implements MessageBus, AsyncDisposable {
   }
 
   async consume<T>(options: ConsumeOptions<T>): Promise<MessageConsumer> {
+    return this.start(options.groupId, options.topics, 1, (chunk, context) =>
+      deliver(chunk[0] as IncomingMessage, options, context).then(() => {}),
+    );
+  }
+
+  async consumeBatches<T>(options: ConsumeBatchOptions<T>): Promise<MessageConsumer> {
+    return this.start(
+      options.groupId,
+      options.topics,
+      options.maxBatchSize ?? 500,
+      (chunk, context) => deliverBatch(chunk, options, context),
+    );
+  }
+
+  private async start(
+    groupId: string,
+    topics: readonly string[],
+    chunkSize: number,
+    handleChunk: ChunkHandler,
+  ): Promise<MessageConsumer> {
+    const options = { groupId, topics };
     for (const topic of options.topics) {
       const member = `${options.groupId}|${topic}`;
       if (this.members.has(member)) {
@@ -108,8 +134,9 @@ export class MemoryBus implements MessageBus, AsyncDisposable {
     const abort = new AbortController();
     const loops: Promise<void>[] = [];
     for (const topic of options.topics) {
-      for (let p = 0; p < this.partitions; p++)
-        loops.push(this.runPartition(options, topic, p, abort.signal));
+      for (let p = 0; p < this.partitions; p++) {
+        loops.push(this.runPartition(groupId, topic, p, chunkSize, handleChunk, abort.signal));
+      }
     }
     let closing: Promise<void> | undefined;
     const consumer: MessageConsumer = {
@@ -129,29 +156,31 @@ export class MemoryBus implements MessageBus, AsyncDisposable {
     return consumer;
   }
 
-  private async runPartition<T>(
-    options: ConsumeOptions<T>,
+  private async runPartition(
+    groupId: string,
     topic: string,
     partition: number,
+    chunkSize: number,
+    handleChunk: ChunkHandler,
     signal: AbortSignal,
   ): Promise<void> {
-    const commitKey = `${options.groupId}|${topic}|${partition}`;
+    const commitKey = `${groupId}|${topic}|${partition}`;
     let failures = 0;
     while (!signal.aborted) {
       const log = this.partitionsOf(topic)[partition] as IncomingMessage[];
       const next = this.committed.get(commitKey) ?? 0;
-      const message = log[next];
-      if (!message) {
+      const chunk = log.slice(next, next + chunkSize);
+      if (chunk.length === 0) {
         await this.waitForAppend(topic, signal);
         continue;
       }
       try {
-        await deliver(message, options, {
+        await handleChunk(chunk, {
           deadLetter: async (dl) => this.append([dl]),
           metrics: this.options.metrics,
           signal,
         });
-        this.committed.set(commitKey, next + 1);
+        this.committed.set(commitKey, next + chunk.length);
         failures = 0;
       } catch (error) {
         if (error instanceof DeliveryInterruptedError) return;
@@ -162,7 +191,7 @@ export class MemoryBus implements MessageBus, AsyncDisposable {
           signal,
         );
       }
-      // Let other partitions and the event loop breathe between messages.
+      // Let other partitions and the event loop breathe between chunks.
       await new Promise<void>((r) => setImmediate(r));
     }
   }

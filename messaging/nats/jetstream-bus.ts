@@ -1,5 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type {
+  ConsumeBatchOptions,
   ConsumeOptions,
   Logger,
   MessageBus,
@@ -35,6 +36,14 @@ export class JetStreamBus implements MessageBus, AsyncDisposable {
     });
     this.consumers.add(consumer);
     return consumer;
+  }
+
+  /** JetStream delivers one message at a time here: each is a batch of one. */
+  consumeBatches<T>(options: ConsumeBatchOptions<T>): Promise<MessageConsumer> {
+    return this.consume({
+      ...options,
+      handle: (value, message) => options.handleBatch([{ value, message }]),
+    });
   }
 
   /** Stops the consumers, then drains the connection (flushes pending publishes). */

@@ -208,3 +208,34 @@ describe('MemoryBus', () => {
     await waitFor('committed', () => bus.committedOffset('g', TOPIC, 0) === 1);
   });
 });
+
+describe('MemoryBus batch consumption', () => {
+  it('hands ordered chunks to handleBatch and isolates a failing message so only it is dead-lettered', async () => {
+    await using bus = new MemoryBus({ partitions: 1 });
+    await (await bus.publisher()).publish(
+      Array.from({ length: 25 }, (_, i) => asMessage(TOPIC, spellcheckRequest(`e${i}`, i), 'k')),
+    );
+    const handled: number[] = [];
+    const sizes: number[] = [];
+    await using _c = await bus.consumeBatches({
+      groupId: 'g',
+      topics: [TOPIC],
+      decode: anyEnvelopeDecoder,
+      maxBatchSize: 10,
+      retry: { maxRetries: 1, initialDelayMs: 1, maxDelayMs: 1 },
+      handleBatch: async (items) => {
+        sizes.push(items.length);
+        if (items.some((it) => seqOf(it.value) === 13)) throw new PermanentError('seq 13 is bad');
+        for (const it of items) handled.push(seqOf(it.value));
+      },
+    });
+    await waitFor('all but one handled', () => handled.length === 24);
+    expect(handled).toEqual(Array.from({ length: 25 }, (_, i) => i).filter((i) => i !== 13));
+    expect(sizes.slice(0, 2)).toEqual([10, 10]);
+    const dlt = bus.messages(`${TOPIC}.DLT`);
+    expect(dlt).toHaveLength(1);
+    expect(
+      (JSON.parse(Buffer.from(dlt[0]?.value ?? []).toString()) as DeadLetter).original.offset,
+    ).toBe('13');
+  });
+});

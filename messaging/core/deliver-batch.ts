@@ -1,0 +1,74 @@
+import {
+  type BatchItem,
+  type ConsumeBatchOptions,
+  DEFAULT_RETRY_POLICY,
+  type IncomingMessage,
+  isRetryable,
+} from '../../common-core/index.ts';
+import { backoffDelay, sleep } from './backoff.ts';
+import { deadLetterFor, describeError } from './dead-letter.ts';
+import { type DeliveryContext, DeliveryInterruptedError, deliver } from './deliver.ts';
+
+/**
+ * Take a chunk of messages (one partition, in order) to a durable outcome. Poison is
+ * dead-lettered first; the rest go to `handleBatch` together, retried under the policy while
+ * the error is retryable. If the batch still fails, each message is delivered on its own, so
+ * that only the messages that fail alone are dead-lettered.
+ */
+export async function deliverBatch<T>(
+  messages: readonly IncomingMessage[],
+  options: ConsumeBatchOptions<T>,
+  context: DeliveryContext,
+): Promise<void> {
+  const items: BatchItem<T>[] = [];
+  for (const message of messages) {
+    try {
+      items.push({ value: options.decode(message), message });
+    } catch (error) {
+      const described = describeError(error);
+      await context.deadLetter(deadLetterFor(message, described, options.groupId, 0));
+      context.metrics?.deadLettered.inc({
+        topic: message.topic,
+        consumer_group: options.groupId,
+        code: described.code,
+      });
+    }
+  }
+  if (items.length === 0) return;
+  const policy = options.retry ?? DEFAULT_RETRY_POLICY;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await options.handleBatch(items);
+      for (const item of items)
+        context.metrics?.processed.inc({
+          topic: item.message.topic,
+          consumer_group: options.groupId,
+        });
+      return;
+    } catch (error) {
+      context.metrics?.failed.inc({
+        topic: items[0]?.message.topic ?? '',
+        consumer_group: options.groupId,
+      });
+      if (!isRetryable(error) || attempt > policy.maxRetries || items.length === 1) break;
+      if (context.signal?.aborted) throw new DeliveryInterruptedError();
+      await sleep(backoffDelay(policy, attempt), context.signal);
+      if (context.signal?.aborted) throw new DeliveryInterruptedError();
+      await context.heartbeat?.();
+    }
+  }
+  // Isolate the culprit: one message at a time, each with the full single-message policy.
+  for (const item of items) {
+    await deliver(
+      item.message,
+      {
+        groupId: options.groupId,
+        topics: options.topics,
+        decode: () => item.value,
+        handle: (value) => options.handleBatch([{ value, message: item.message }]),
+        retry: policy,
+      },
+      context,
+    );
+  }
+}
