@@ -104,6 +104,18 @@ export class ActorRepository {
     );
   }
 
+  /** An actor's timeline: every applied or rejected event, in order. */
+  async timeline(actorType: string, actorId: string): Promise<(JournalRow & { at: string })[]> {
+    const result = await this.db.execute(sql`
+      select actor_type as "actorType", actor_id as "actorId", seq, event_id as "eventId", event_type as "eventType",
+             from_state as "fromState", to_state as "toState", rejected, at
+      from journal where actor_type = ${actorType} and actor_id = ${actorId} order by seq`);
+    return rows<JournalRow & { at: string | Date }>(result).map((r) => ({
+      ...r,
+      at: new Date(r.at).toISOString(),
+    }));
+  }
+
   /** Write a processed batch atomically; throws VersionConflict (and rolls back) if fenced. */
   async writeBatch(w: BatchWrite): Promise<void> {
     await this.db.transaction(async (tx) => {

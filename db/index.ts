@@ -2,4 +2,5 @@
 
 export * from './actor-repository.ts';
 export * from './database.ts';
+export * from './outbox-repository.ts';
 export * as tables from './schema.ts';

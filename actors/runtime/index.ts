@@ -1,7 +1,9 @@
 // Public entry of the durable actor runtime.
 export * from './actor-runtime.ts';
 export * from './effects.ts';
+export * from './outbox-relay.ts';
 export * from './runtime-errors.ts';
 export * from './runtime-metrics.ts';
 export * from './snapshot-cache.ts';
+export * from './timer-poller.ts';
 export * from './types.ts';

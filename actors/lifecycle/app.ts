@@ -1,0 +1,58 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import { HuleEduError } from '../../common-core/index.ts';
+import { correlationEcho, correlationIdOf } from '../../services/http/correlation-id.ts';
+import { errorHandler } from '../../services/http/error-handler.ts';
+import { httpMetrics } from '../../services/http/http-metrics.ts';
+import type { LifecycleHost } from './host.ts';
+
+/** The lifecycle host's query API: essay and batch state, the essay timeline, health, metrics. */
+export async function buildLifecycleApp(
+  host: Pick<LifecycleHost, 'runtime' | 'repository' | 'healthy'>,
+  registry: Registry,
+): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, genReqId: correlationIdOf });
+  await app.register(errorHandler);
+  await app.register(correlationEcho);
+  await app.register(httpMetrics, { registry });
+
+  const actorState = async (actorType: 'essay' | 'batch', id: string) => {
+    const found = await host.runtime.read(actorType, id);
+    if (!found) throw new HuleEduError('HULEEDU_NOT_FOUND', `no ${actorType} ${id}`);
+    return {
+      [`${actorType}_id`]: id,
+      status: String(found.snapshot.value),
+      done: found.snapshot.status === 'done',
+      version: found.version,
+      context: found.snapshot.context,
+    };
+  };
+
+  app.get<{ Params: { id: string } }>('/v1/essays/:id', async (req) =>
+    actorState('essay', req.params.id),
+  );
+  app.get<{ Params: { id: string } }>('/v1/batches/:id', async (req) =>
+    actorState('batch', req.params.id),
+  );
+  app.get<{ Params: { id: string } }>('/v1/essays/:id/timeline', async (req) => {
+    const rows = await host.repository.timeline('essay', req.params.id);
+    if (rows.length === 0) throw new HuleEduError('HULEEDU_NOT_FOUND', `no essay ${req.params.id}`);
+    return {
+      essay_id: req.params.id,
+      transitions: rows.map((r) => ({
+        seq: r.seq,
+        event_id: r.eventId,
+        event_type: r.eventType,
+        from: r.fromState,
+        to: r.toState,
+        rejected: r.rejected,
+        at: r.at,
+      })),
+    };
+  });
+  app.get('/healthz', async (_req, reply) => {
+    const ok = host.healthy();
+    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable' });
+  });
+  return app;
+}

@@ -1,0 +1,114 @@
+import type { Registry } from 'prom-client';
+import type {
+  Logger,
+  MessageBus,
+  MessageConsumer,
+  MessagePublisher,
+} from '../../common-core/index.ts';
+import { ActorRepository, type Database, OutboxRepository } from '../../db/index.ts';
+import { MACHINE_DEFINITIONS } from '../../machines/index.ts';
+import {
+  ActorRuntime,
+  type Delivery,
+  OutboxRelay,
+  RuntimeMetrics,
+  SnapshotCache,
+  TimerPoller,
+} from '../runtime/index.ts';
+import { type EssayDefaults, LIFECYCLE_TOPICS, routeMessage } from './router.ts';
+
+export interface LifecycleHostOptions {
+  bus: MessageBus;
+  database: Database;
+  logger: Logger;
+  registry: Registry;
+  groupId: string;
+  essayDefaults: EssayDefaults;
+  maxBatchSize?: number;
+  cacheMaxActors?: number;
+  cacheIdleMs?: number;
+  timerIntervalMs?: number;
+  relayIdleMs?: number;
+  /** Consume only these topics (tests); default: every topic the host handles. */
+  topics?: readonly string[];
+}
+
+/** The running lifecycle host: Kafka consumer -> actors -> one transaction -> outbox relay. */
+export interface LifecycleHost extends AsyncDisposable {
+  runtime: ActorRuntime;
+  repository: ActorRepository;
+  relay: OutboxRelay;
+  timers: TimerPoller;
+  healthy(): boolean;
+  close(): Promise<void>;
+}
+
+/** Wire the actor runtime to the bus, the outbox relay and the timer poller, and start them. */
+export async function startLifecycleHost(options: LifecycleHostOptions): Promise<LifecycleHost> {
+  const metrics = new RuntimeMetrics(options.registry);
+  const repository = new ActorRepository(options.database.db);
+  const outboxRepository = new OutboxRepository(options.database.db);
+  const cache = new SnapshotCache(
+    options.cacheMaxActors ?? 100_000,
+    options.cacheIdleMs ?? 10 * 60_000,
+  );
+  const runtime = new ActorRuntime({
+    repository,
+    definitions: MACHINE_DEFINITIONS,
+    cache,
+    metrics,
+  });
+  const publisher: MessagePublisher = await options.bus.publisher();
+  const relay = new OutboxRelay(outboxRepository, publisher, options.logger, {
+    idleMs: options.relayIdleMs ?? 100,
+  });
+  const timers = new TimerPoller(outboxRepository, runtime, options.logger, {
+    intervalMs: options.timerIntervalMs ?? 250,
+  });
+  const consumer: MessageConsumer = await options.bus.consumeBatches<Delivery[]>({
+    groupId: options.groupId,
+    topics: options.topics ?? LIFECYCLE_TOPICS,
+    maxBatchSize: options.maxBatchSize ?? 500,
+    decode: (message) => routeMessage(message, options.essayDefaults),
+    handleBatch: async (items) => {
+      await runtime.process(items.flatMap((i) => i.value));
+      relay.poke();
+    },
+  });
+  relay.start();
+  timers.start();
+  const housekeeping = setInterval(() => {
+    cache.sweep();
+    metrics.activeActors.set(cache.size);
+    outboxRepository.backlog().then(
+      (b) => {
+        metrics.outboxBacklog.set(b.outbox);
+        metrics.timerBacklog.set(b.timers);
+      },
+      () => {},
+    );
+  }, 5_000);
+  housekeeping.unref();
+  let closing: Promise<void> | undefined;
+  let running = true;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      running = false;
+      clearInterval(housekeeping);
+      await consumer.close();
+      await timers.stop();
+      await relay.stop();
+      await publisher.close();
+    })();
+    return closing;
+  };
+  return {
+    runtime,
+    repository,
+    relay,
+    timers,
+    healthy: () => running,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

@@ -1,0 +1,48 @@
+/** The lifecycle host process (`npm run lifecycle`): Kafka -> essay/batch actors -> Postgres. */
+import { pino } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { loadSettings } from '../../common-core/index.ts';
+import { openDatabase } from '../../db/index.ts';
+import {
+  createKafka,
+  KafkaBus,
+  MessagingMetrics,
+  onShutdownSignal,
+} from '../../messaging/index.ts';
+import { runMain } from '../../services/run-main.ts';
+import { buildLifecycleApp } from './app.ts';
+import { startLifecycleHost } from './host.ts';
+import { LifecycleSettingsSchema } from './settings.ts';
+
+runMain('lifecycle', async () => {
+  const s = loadSettings('lifecycle', LifecycleSettingsSchema);
+  const logger = pino({ level: s.LOG_LEVEL, base: { service: 'lifecycle' } });
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const database = await openDatabase({ url: s.DATABASE_URL, maxConnections: s.LIFECYCLE_DB_POOL });
+  const kafka = createKafka({ brokers: s.KAFKA_BROKERS, clientId: 'lifecycle', logger });
+  const bus = new KafkaBus(kafka, logger, MessagingMetrics.for(registry));
+  const host = await startLifecycleHost({
+    bus,
+    database,
+    logger,
+    registry,
+    groupId: s.LIFECYCLE_GROUP_ID,
+    maxBatchSize: s.LIFECYCLE_MAX_BATCH_SIZE,
+    cacheMaxActors: s.LIFECYCLE_CACHE_MAX_ACTORS,
+    cacheIdleMs: s.LIFECYCLE_CACHE_IDLE_MS,
+    essayDefaults: {
+      maxAttempts: s.LIFECYCLE_MAX_ATTEMPTS,
+      resultTimeoutMs: s.LIFECYCLE_RESULT_TIMEOUT_MS,
+    },
+  });
+  const app = await buildLifecycleApp(host, registry);
+  await app.listen({ host: s.LIFECYCLE_HOST, port: s.LIFECYCLE_PORT });
+  logger.info({ port: s.LIFECYCLE_PORT, group: s.LIFECYCLE_GROUP_ID }, 'lifecycle host ready');
+  onShutdownSignal(async () => {
+    await app.close();
+    await host.close();
+    await bus.close();
+    await database.close();
+  }, logger);
+});

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { InfraSettingsShape, Port } from '../../common-core/index.ts';
+
+/** Settings of the lifecycle host (`LIFECYCLE_*`). */
+export const LifecycleSettingsSchema = z.object({
+  KAFKA_BROKERS: InfraSettingsShape.KAFKA_BROKERS,
+  DATABASE_URL: InfraSettingsShape.DATABASE_URL,
+  LOG_LEVEL: InfraSettingsShape.LOG_LEVEL,
+  LIFECYCLE_HOST: z.string().min(1).default('127.0.0.1'),
+  LIFECYCLE_PORT: Port.default(8001),
+  LIFECYCLE_GROUP_ID: z.string().min(1).default('essay-lifecycle-service'),
+  LIFECYCLE_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  LIFECYCLE_CACHE_MAX_ACTORS: z.coerce.number().int().min(1).default(100_000),
+  LIFECYCLE_CACHE_IDLE_MS: z.coerce.number().int().min(1_000).default(600_000),
+  LIFECYCLE_RESULT_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(300_000),
+  LIFECYCLE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  LIFECYCLE_DB_POOL: z.coerce.number().int().min(1).max(100).default(10),
+});

@@ -1,0 +1,75 @@
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { FsContentStore } from '../services/content/store/fs-store.ts';
+import {
+  BASIC_LEARNER_ERRORS,
+  learnerDictionaryEngine,
+} from '../services/spellchecker/engine/learner-dictionary-engine.ts';
+import { type EmbeddedReport, runEmbeddedBatch } from './embedded-pipeline.ts';
+
+export interface ProcessArgs {
+  input: string;
+  out: string | undefined;
+  data: string;
+  json: boolean;
+}
+
+/** Parse `process <folder|file> [--out DIR] [--data DIR] [--json]`. */
+export function parseProcessArgs(argv: readonly string[]): ProcessArgs | string {
+  let input: string | undefined;
+  let out: string | undefined;
+  let data = '.data/embedded';
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--out') out = argv[++i];
+    else if (a === '--data') data = argv[++i] ?? data;
+    else if (a === '--json') json = true;
+    else if (a.startsWith('--')) return `unknown option ${a}`;
+    else input = a;
+  }
+  if (!input) return 'process needs a folder of .txt essays (or one .txt file)';
+  return { input, out, data, json };
+}
+
+/** `huleedu process`: run a folder of essays through the embedded pipeline (no servers). */
+export async function processCommand(
+  args: ProcessArgs,
+  print: (line: string) => void,
+): Promise<EmbeddedReport> {
+  const input = resolve(args.input);
+  const files = statSync(input).isDirectory()
+    ? readdirSync(input)
+        .filter((f) => f.endsWith('.txt'))
+        .sort()
+        .map((f) => join(input, f))
+    : [input];
+  if (files.length === 0) throw new Error(`no .txt files in ${input}`);
+  const data = resolve(args.data);
+  mkdirSync(data, { recursive: true });
+  const report = await runEmbeddedBatch({
+    essays: files.map((f) => ({ name: basename(f), text: readFileSync(f, 'utf8') })),
+    store: new FsContentStore(join(data, 'content')),
+    databaseUrl: `pglite://${join(data, 'pglite')}`,
+    spellCheck: learnerDictionaryEngine(BASIC_LEARNER_ERRORS),
+  });
+  if (args.out) {
+    mkdirSync(resolve(args.out), { recursive: true });
+    for (const e of report.essays)
+      if (e.correctedText !== null) writeFileSync(join(resolve(args.out), e.name), e.correctedText);
+  }
+  if (args.json) {
+    print(JSON.stringify(report));
+  } else {
+    print(
+      `batch ${report.batchId}: ${report.outcome} (${report.essays.length} essays, ${report.seconds.toFixed(2)} s)`,
+    );
+    for (const e of report.essays) {
+      print(
+        `  ${e.name}\t${e.status}\t${e.correctionsMade ?? '-'} corrections${e.error ? `\t${e.error.code}: ${e.error.message}` : ''}`,
+      );
+    }
+    if (args.out) print(`corrected texts written to ${resolve(args.out)}`);
+  }
+  return report;
+}

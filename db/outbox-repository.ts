@@ -1,0 +1,82 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from './database.ts';
+
+export interface PendingOutboxRow {
+  id: number;
+  topic: string;
+  key: string;
+  headers: Record<string, string>;
+  payload: unknown;
+  eventId: string;
+}
+
+export interface DueTimerRow {
+  id: number;
+  actorType: string;
+  actorId: string;
+  timerKey: string;
+  dueAt: Date;
+  event: { type: string } & Record<string, unknown>;
+}
+
+function rows<T>(result: unknown): T[] {
+  return (result as { rows: T[] }).rows;
+}
+
+/** Outbox and timer queries of the relay and the timer poller. */
+export class OutboxRepository {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Publish the oldest pending rows with `publish` and mark them sent, in one transaction.
+   * The rows stay locked meanwhile, so a second relay waits instead of publishing out of order.
+   * Returns how many were sent.
+   */
+  async relayBatch(
+    limit: number,
+    publish: (rows: PendingOutboxRow[]) => Promise<void>,
+  ): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const pending = rows<PendingOutboxRow>(
+        await tx.execute(sql`
+          select id::int as id, topic, key, headers, payload, event_id as "eventId"
+          from outbox where sent_at is null order by id limit ${limit} for update`),
+      );
+      if (pending.length === 0) return 0;
+      await publish(pending);
+      await tx.execute(
+        sql`update outbox set sent_at = now() where id = any(${sql.param(pending.map((r) => r.id))}::bigint[])`,
+      );
+      return pending.length;
+    });
+  }
+
+  async backlog(): Promise<{ outbox: number; timers: number }> {
+    const [r] = rows<{ outbox: number; timers: number }>(
+      await this.db.execute(
+        sql`select (select count(*) from outbox where sent_at is null)::int as outbox, (select count(*) from timers)::int as timers`,
+      ),
+    );
+    return r ?? { outbox: 0, timers: 0 };
+  }
+
+  /** Delete sent outbox rows older than `olderThanMs` (they were published long ago). */
+  async pruneSent(olderThanMs: number): Promise<number> {
+    const r = await this.db.execute(
+      sql`delete from outbox where sent_at < now() - (${olderThanMs} * interval '1 millisecond')`,
+    );
+    return (
+      (r as unknown as { rowCount?: number; affectedRows?: number }).rowCount ??
+      (r as unknown as { affectedRows?: number }).affectedRows ??
+      0
+    );
+  }
+
+  async dueTimers(now: Date, limit: number): Promise<DueTimerRow[]> {
+    return rows<DueTimerRow>(
+      await this.db.execute(sql`
+        select id::int as id, actor_type as "actorType", actor_id as "actorId", timer_key as "timerKey", due_at as "dueAt", event
+        from timers where due_at <= ${now.toISOString()}::timestamptz order by due_at, id limit ${limit}`),
+    ).map((r) => ({ ...r, dueAt: new Date(r.dueAt) }));
+  }
+}
