@@ -14,6 +14,15 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'model',
+          include: ['tests/model/**/*.model.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
