@@ -1,0 +1,133 @@
+import { sql } from 'drizzle-orm';
+import { Registry } from 'prom-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type LifecycleHost, startLifecycleHost } from '../../../actors/lifecycle/host.ts';
+import { ProcessingEvent, topicName } from '../../../common-core/index.ts';
+import { type Database, openDatabase } from '../../../db/index.ts';
+import { MemoryBus, silentLogger } from '../../../messaging/index.ts';
+import { FlowFixture } from '../../helpers/flow.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
+
+describe('lifecycle host on the memory bus and PGlite', () => {
+  let bus: MemoryBus;
+  let database: Database;
+  let host: LifecycleHost;
+  beforeEach(async () => {
+    bus = new MemoryBus({ partitions: 3 });
+    database = await openDatabase({ url: 'pglite://memory' });
+    host = await startLifecycleHost({
+      bus,
+      database,
+      logger: silentLogger,
+      registry: new Registry(),
+      groupId: 'lifecycle',
+      essayDefaults: { maxAttempts: 2, resultTimeoutMs: 60_000 },
+      timerIntervalMs: 10,
+      relayIdleMs: 10,
+    });
+  });
+  afterEach(async () => {
+    await host.close();
+    await bus.close();
+    await database.close();
+  });
+
+  const status = async (type: 'essay' | 'batch', id: string) =>
+    String((await host.runtime.read(type, id))?.snapshot.value);
+  const outcomes = (batchId: string) =>
+    bus
+      .messages(topicName(ProcessingEvent.ELS_BATCH_PHASE_OUTCOME))
+      .filter((m) => m.key === batchId);
+
+  it('delivering every message twice, results out of order and duplicated: one outcome, one journal row per transition', async () => {
+    const f = FlowFixture.create(4);
+    const pub = await bus.publisher();
+    // Content before registration, every message twice.
+    for (const m of [...f.essayIds.map((id) => f.provisioned(id)), f.registered()])
+      await pub.publish([m, m]);
+    await waitFor(
+      'batch ready',
+      async () => (await status('batch', f.batchId)) === 'ready_for_pipeline_execution',
+    );
+    const initiate = f.initiate();
+    await pub.publish([initiate, initiate]);
+    // The host dispatches one request per essay through its timers and outbox.
+    await waitFor(
+      'requests sent',
+      () =>
+        bus
+          .messages(topicName(ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED))
+          .filter((m) => f.essayIds.includes(m.key ?? '')).length === 4,
+    );
+    const [e0, e1, e2, e3] = f.essayIds as [string, string, string, string];
+    // Out of order, with redeliveries (same id) and a second, distinct result for one essay.
+    const r3 = f.result(e3, true);
+    await pub.publish([
+      r3,
+      f.result(e1, false),
+      r3,
+      f.result(e0, true),
+      f.result(e0, true),
+      f.result(e2, true),
+    ]);
+    await waitFor('outcome announced', () => outcomes(f.batchId).length > 0);
+    await waitFor('essays final', async () =>
+      (await Promise.all(f.essayIds.map((id) => status('essay', id)))).every((s) =>
+        s.startsWith('essay_'),
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    expect(outcomes(f.batchId)).toHaveLength(1);
+    const outcome = JSON.parse(Buffer.from(outcomes(f.batchId)[0]?.value ?? []).toString()) as {
+      data: { phase_status: string; failed_essay_ids: string[] };
+    };
+    expect(outcome.data.phase_status).toBe('completed_with_failures');
+    expect(outcome.data.failed_essay_ids).toEqual([e1]);
+    expect(await status('batch', f.batchId)).toBe('completed_with_failures');
+    expect(await status('essay', e0)).toBe('essay_all_processing_completed');
+    expect(await status('essay', e1)).toBe('essay_partially_processed_with_failures');
+
+    const timeline = await host.repository.timeline('essay', e0);
+    expect(
+      timeline.filter((t) => !t.rejected).map((t) => `${t.fromState ?? '(new)'} -> ${t.toState}`),
+    ).toEqual([
+      '(new) -> ready_for_processing',
+      'ready_for_processing -> awaiting_spellcheck',
+      'awaiting_spellcheck -> spellchecking_in_progress',
+      'spellchecking_in_progress -> spellchecked_success',
+      'spellchecked_success -> essay_all_processing_completed',
+    ]);
+    // The second, distinct result for e0 was journaled as rejected, not applied.
+    expect(timeline.filter((t) => t.rejected).map((t) => t.eventType)).toEqual([
+      'SPELLCHECK_SUCCEEDED',
+    ]);
+    const dup = (await database.db.execute(
+      sql`select actor_id, event_id, count(*)::int as n from journal group by actor_id, event_id having count(*) > 1`,
+    )) as unknown as { rows: unknown[] };
+    expect(dup.rows).toEqual([]);
+  });
+
+  it('serves essay state and timeline over HTTP', async () => {
+    const { buildLifecycleApp } = await import('../../../actors/lifecycle/app.ts');
+    const app = await buildLifecycleApp(host, new Registry());
+    const f = FlowFixture.create(1);
+    const pub = await bus.publisher();
+    await pub.publish([f.registered(), f.provisioned(f.essayIds[0] as string)]);
+    await waitFor(
+      'essay exists',
+      async () => (await host.runtime.read('essay', f.essayIds[0] as string)) !== undefined,
+    );
+    const essay = await app.inject({ method: 'GET', url: `/v1/essays/${f.essayIds[0]}` });
+    expect(essay.json()).toMatchObject({ status: 'ready_for_processing', version: 1 });
+    const timeline = await app.inject({
+      method: 'GET',
+      url: `/v1/essays/${f.essayIds[0]}/timeline`,
+    });
+    expect(timeline.json<{ transitions: unknown[] }>().transitions).toHaveLength(1);
+    expect((await app.inject({ method: 'GET', url: '/v1/essays/nope' })).statusCode).toBe(404);
+    expect(
+      (await app.inject({ method: 'GET', url: `/v1/batches/${f.batchId}` })).json(),
+    ).toMatchObject({ status: 'ready_for_pipeline_execution' });
+    await app.close();
+  });
+});
