@@ -6,7 +6,7 @@ export interface PendingOutboxRow {
   topic: string;
   key: string;
   headers: Record<string, string>;
-  payload: unknown;
+  payload: string;
   eventId: string;
 }
 

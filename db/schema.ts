@@ -5,6 +5,7 @@ import {
   customType,
   index,
   integer,
+  json,
   jsonb,
   pgTable,
   primaryKey,
@@ -35,7 +36,8 @@ export const actorSnapshots = pgTable(
     actorId: text('actor_id').notNull(),
     machineId: text('machine_id').notNull(),
     machineVersion: integer('machine_version').notNull(),
-    snapshot: jsonb('snapshot').notNull(),
+    // json, not jsonb: stored as written, no binary conversion on the hot write path.
+    snapshot: json('snapshot').notNull(),
     version: integer('version').notNull(),
     status: text('status').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -47,19 +49,10 @@ export const actorSnapshots = pgTable(
   ],
 );
 
-/** Event ids already applied to an actor: a redelivered event changes nothing. */
-export const processedEvents = pgTable(
-  'processed_events',
-  {
-    actorType: text('actor_type').notNull(),
-    actorId: text('actor_id').notNull(),
-    eventId: text('event_id').notNull(),
-    processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [primaryKey({ columns: [t.actorType, t.actorId, t.eventId] })],
-);
-
-/** One row per applied (or rejected) event: the actor's timeline. */
+/**
+ * One row per applied (or rejected) event: the actor's timeline, and its record of processed
+ * event ids — the unique (actor, event id) index is the deduplication, one write instead of two.
+ */
 export const journal = pgTable(
   'journal',
   {
@@ -74,7 +67,10 @@ export const journal = pgTable(
     rejected: boolean('rejected').notNull().default(false),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('journal_actor_seq_idx').on(t.actorType, t.actorId, t.seq)],
+  (t) => [
+    uniqueIndex('journal_actor_seq_idx').on(t.actorType, t.actorId, t.seq),
+    uniqueIndex('journal_actor_event_idx').on(t.actorType, t.actorId, t.eventId),
+  ],
 );
 
 /** Events to publish, written in the same transaction as the state that emitted them. */
@@ -85,7 +81,8 @@ export const outbox = pgTable(
     topic: text('topic').notNull(),
     key: text('key').notNull(),
     headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),
-    payload: jsonb('payload').notNull(),
+    // The exact bytes to publish (a serialised envelope); text avoids a JSON parse per row.
+    payload: text('payload').notNull(),
     eventId: text('event_id').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),

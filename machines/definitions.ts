@@ -19,6 +19,8 @@ export interface MachineDefinition {
   machine: AnyStateMachine;
   /** `migrations[v]` upgrades a snapshot of version v to v + 1. */
   migrations: Readonly<Record<number, SnapshotMigration>>;
+  /** Any valid input: used once to build the inert scope the runtime steps the machine in. */
+  sampleInput: Record<string, unknown>;
 }
 
 /** Top-level state names of a machine (its state values; both machines are flat). */
@@ -32,6 +34,7 @@ export const MACHINE_DEFINITIONS: Readonly<Record<'essay' | 'batch', MachineDefi
     id: ESSAY_MACHINE_ID,
     version: ESSAY_MACHINE_VERSION,
     machine: essayMachine,
+    sampleInput: { essayId: 'sample', textStorageId: 'sample' },
     migrations: {},
   },
   batch: {
@@ -39,6 +42,7 @@ export const MACHINE_DEFINITIONS: Readonly<Record<'essay' | 'batch', MachineDefi
     id: BATCH_MACHINE_ID,
     version: BATCH_MACHINE_VERSION,
     machine: batchMachine,
+    sampleInput: { batchId: 'sample' },
     migrations: {},
   },
 };

@@ -1,13 +1,14 @@
 import type { AnyMachineSnapshot } from 'xstate';
-import { initialTransition, transition } from 'xstate';
 import {
   type ActorRepository,
   type BatchWrite,
+  DuplicateEvent,
   type SnapshotRow,
   VersionConflict,
 } from '../../db/index.ts';
 import type { MachineDefinition, PersistedState } from '../../machines/index.ts';
 import { essayStatusEvent, interpretEffects } from './effects.ts';
+import { PureStepper } from './pure-stepper.ts';
 import { ActorFencedError, UnknownMachineVersionError } from './runtime-errors.ts';
 import type { RuntimeMetrics } from './runtime-metrics.ts';
 import type { SnapshotCache } from './snapshot-cache.ts';
@@ -42,23 +43,49 @@ function persisted(snapshot: AnyMachineSnapshot): PersistedState {
 /**
  * The durable actor runtime. `process()` takes a batch of deliveries (in partition order),
  * applies each to its actor with XState's pure `transition()`, and writes everything —
- * snapshots (optimistic version check), processed event ids, journal, outbox, timers — in ONE
+ * snapshots (optimistic version check), journal (which records the processed event ids), outbox, timers — in ONE
  * transaction. A duplicate event id changes nothing. An event the state does not accept is
- * journaled as rejected and leaves the state unchanged. Batches run one at a time per runtime,
- * so actors cached here are never raced by this host; other hosts are fenced by the version.
+ * journaled as rejected and leaves the state unchanged. Batches sharing an actor run one after
+ * the other in this host; other hosts are fenced by the version.
  */
 export class ActorRuntime {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly now: () => Date;
+  private readonly steppers = new Map<string, PureStepper>();
 
   constructor(private readonly deps: ActorRuntimeDeps) {
     this.now = deps.now ?? (() => new Date());
+    for (const [type, def] of Object.entries(deps.definitions))
+      this.steppers.set(type, new PureStepper(def.machine, def.sampleInput));
   }
 
-  process(deliveries: readonly Delivery[]): Promise<ProcessResult> {
-    const run = this.queue.then(() => this.processNow(deliveries));
-    this.queue = run.catch(() => {});
-    return run;
+  /**
+   * Batches that touch disjoint actors run concurrently (so one batch's JavaScript overlaps
+   * another's database round trip); a batch waits for any in-flight batch that shares an actor,
+   * so this host never races itself on a cached actor.
+   */
+  async process(deliveries: readonly Delivery[]): Promise<ProcessResult> {
+    const keys = [...new Set(deliveries.map((d) => keyOf(d.actorType, d.actorId)))];
+    for (;;) {
+      const busy = keys
+        .map((k) => this.inFlight.get(k))
+        .filter((p): p is Promise<unknown> => p !== undefined);
+      if (busy.length === 0) break;
+      await Promise.allSettled(busy);
+    }
+    const run = this.processNow(deliveries, false).catch((error: unknown) => {
+      // Rare: an event was applied before (a redelivery after a lost offset commit). Re-run
+      // with the deduplication pre-check against the database.
+      if (error instanceof DuplicateEvent) return this.processNow(deliveries, true);
+      throw error;
+    });
+    const settled = run.catch(() => {});
+    for (const k of keys) this.inFlight.set(k, settled);
+    try {
+      return await run;
+    } finally {
+      for (const k of keys) if (this.inFlight.get(k) === settled) this.inFlight.delete(k);
+    }
   }
 
   /** The current state of an actor (from memory or the database), or undefined. */
@@ -100,7 +127,15 @@ export class ActorRuntime {
     return definition.machine.resolveState({ value: state.value, context: state.context });
   }
 
-  private async processNow(deliveries: readonly Delivery[]): Promise<ProcessResult> {
+  /**
+   * @param precheck look up already-applied event ids first. Without it (the fast path), a
+   *   duplicate is caught by the journal's unique (actor, event id) index and the whole
+   *   transaction rolls back with DuplicateEvent.
+   */
+  private async processNow(
+    deliveries: readonly Delivery[],
+    precheck: boolean,
+  ): Promise<ProcessResult> {
     const started = performance.now();
     const result: ProcessResult = { applied: 0, rejected: 0, duplicates: 0, stateChanges: [] };
     if (deliveries.length === 0) return result;
@@ -108,7 +143,10 @@ export class ActorRuntime {
     const now = this.now();
 
     // 1. Deduplicate against what was already applied (and within the batch).
-    const done = await repository.processedAmong(deliveries);
+    // Actors not in memory are read from the database anyway: check those always.
+    const done = await repository.processedAmong(
+      precheck ? deliveries : deliveries.filter((d) => !cache.has(keyOf(d.actorType, d.actorId))),
+    );
     const seen = new Set<string>();
     const fresh: Delivery[] = [];
     for (const d of deliveries) {
@@ -155,7 +193,6 @@ export class ActorRuntime {
     const write: BatchWrite = {
       inserts: [],
       updates: [],
-      processed: [],
       journal: [],
       outbox: [],
       timersSet: [],
@@ -175,13 +212,14 @@ export class ActorRuntime {
         correlationId: d.correlationId ?? null,
         now,
       };
-      write.processed.push({ actorType: d.actorType, actorId: d.actorId, eventId: d.eventId });
       if (d.firedTimer) write.timersFired.push(d.firedTimer);
       let effects: readonly { type: string; params?: unknown }[] = [];
       let created = false;
       if (!w.snapshot && d.createWith) {
         created = true;
-        const [initial, initActions] = initialTransition(w.definition.machine, d.createWith);
+        const [initial, initActions] = (this.steppers.get(d.actorType) as PureStepper).initial(
+          d.createWith,
+        );
         w.snapshot = initial;
         effects = initActions;
         w.dirty = true;
@@ -211,7 +249,7 @@ export class ActorRuntime {
         });
         continue;
       }
-      const [next, actions] = transition(w.definition.machine, before, d.event);
+      const [next, actions] = (this.steppers.get(d.actorType) as PureStepper).step(before, d.event);
       w.snapshot = next;
       const to = String(next.value);
       result.applied++;
@@ -279,6 +317,7 @@ export class ActorRuntime {
       await repository.writeBatch(write);
     } catch (error) {
       for (const w of working.values()) cache.delete(w.key);
+      if (error instanceof DuplicateEvent) throw error;
       if (error instanceof VersionConflict) {
         metrics?.fenced.inc();
         throw new ActorFencedError(error.actors);

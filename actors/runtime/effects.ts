@@ -82,7 +82,7 @@ export function interpretEffects(
           topic: env.event_type,
           key: p.essayId,
           headers: { 'huleedu-attempt': String(p.attempt) },
-          payload: env,
+          payload: JSON.stringify(env),
           eventId: env.event_id,
         });
         break;
@@ -107,7 +107,7 @@ export function interpretEffects(
           topic: env.event_type,
           key: p.batchId,
           headers: {},
-          payload: env,
+          payload: JSON.stringify(env),
           eventId: env.event_id,
         });
         break;
@@ -135,7 +135,7 @@ export function interpretEffects(
           topic: env.event_type,
           key: p.batchId,
           headers: {},
-          payload: env,
+          payload: JSON.stringify(env),
           eventId: env.event_id,
         });
         break;
@@ -178,7 +178,7 @@ export function essayStatusEvent(
     topic: topicName(ProcessingEvent.ESSAY_LIFECYCLE_STATE_UPDATED),
     key: essayId,
     headers: {},
-    payload: env,
+    payload: JSON.stringify(env),
     eventId: env.event_id,
   };
 }

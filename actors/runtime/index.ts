@@ -2,6 +2,7 @@
 export * from './actor-runtime.ts';
 export * from './effects.ts';
 export * from './outbox-relay.ts';
+export * from './pure-stepper.ts';
 export * from './runtime-errors.ts';
 export * from './runtime-metrics.ts';
 export * from './snapshot-cache.ts';

@@ -37,7 +37,7 @@ export class OutboxRelay {
             topic: r.topic,
             key: r.key,
             headers: r.headers,
-            value: Buffer.from(JSON.stringify(r.payload)),
+            value: Buffer.from(r.payload, 'utf8'),
             id: r.eventId,
           })),
         ),

@@ -24,6 +24,10 @@ export class SnapshotCache {
     return this.entries.size;
   }
 
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
   get(key: string): CachedActor | undefined {
     const hit = this.entries.get(key);
     if (!hit) return undefined;

@@ -108,7 +108,6 @@ describe('actor runtime on real Postgres', () => {
             expectedVersion: 1,
           },
         ],
-        processed: [{ actorType: 'essay', actorId: id, eventId: 'half' }],
         journal: [
           {
             actorType: 'essay',
@@ -130,7 +129,7 @@ describe('actor runtime on real Postgres', () => {
     const after = (await repo.loadSnapshots([{ actorType: 'essay', actorId: id }]))[0];
     expect(after).toEqual(before);
     const processed = (await database.db.execute(
-      sql`select count(*)::int as n from processed_events where actor_id = ${id} and event_id = 'half'`,
+      sql`select count(*)::int as n from journal where actor_id = ${id} and event_id = 'half'`,
     )) as unknown as { rows: { n: number }[] };
     expect(processed.rows[0]?.n).toBe(0);
   });
