@@ -1,10 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { FsContentStore } from '../services/content/store/fs-store.ts';
-import {
-  BASIC_LEARNER_ERRORS,
-  learnerDictionaryEngine,
-} from '../services/spellchecker/engine/learner-dictionary-engine.ts';
+import { SpellingEngine, spellCheckWith } from '../services/spellchecker/spelling/index.ts';
 import { type EmbeddedReport, runEmbeddedBatch } from './embedded-pipeline.ts';
 
 export interface ProcessArgs {
@@ -51,7 +48,7 @@ export async function processCommand(
     essays: files.map((f) => ({ name: basename(f), text: readFileSync(f, 'utf8') })),
     store: new FsContentStore(join(data, 'content')),
     databaseUrl: `pglite://${join(data, 'pglite')}`,
-    spellCheck: learnerDictionaryEngine(BASIC_LEARNER_ERRORS),
+    spellCheck: spellCheckWith(new SpellingEngine()),
   });
   if (args.out) {
     mkdirSync(resolve(args.out), { recursive: true });

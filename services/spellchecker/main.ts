@@ -4,11 +4,8 @@ import { loadSettings } from '../../common-core/index.ts';
 import { createKafka, KafkaBus, onShutdownSignal } from '../../messaging/index.ts';
 import { runMain } from '../run-main.ts';
 import { createContentClient } from './content-client.ts';
-import {
-  BASIC_LEARNER_ERRORS,
-  learnerDictionaryEngine,
-} from './engine/learner-dictionary-engine.ts';
 import { SpellcheckerSettingsSchema } from './settings.ts';
+import { SpellingEngine, spellCheckWith } from './spelling/index.ts';
 import { buildMetricsApp, startWorker, workerRegistry } from './worker.ts';
 
 runMain('spellchecker', async () => {
@@ -29,7 +26,7 @@ runMain('spellchecker', async () => {
   const worker = await startWorker({
     bus,
     content,
-    spellCheck: learnerDictionaryEngine(BASIC_LEARNER_ERRORS),
+    spellCheck: spellCheckWith(new SpellingEngine()),
     groupId: s.SPELLCHECKER_GROUP_ID,
     retry: {
       maxRetries: s.SPELLCHECKER_MAX_RETRIES,

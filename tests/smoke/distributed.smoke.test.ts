@@ -18,22 +18,41 @@ describe('distributed spellcheck flow (three processes, real Kafka and Postgres)
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'smoke-dist-'));
-    const [contentPort, lifecyclePort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+    const [contentPort, lifecyclePort, metricsPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     contentUrl = `http://127.0.0.1:${contentPort}`;
     lifecycleUrl = `http://127.0.0.1:${lifecyclePort}`;
     const common = { KAFKA_BROKERS: KAFKA_BROKERS.join(','), DATABASE_URL, LOG_LEVEL: 'info' };
-    processes.push(await startProcess('services/content/main.ts', { ...common, CONTENT_PORT: String(contentPort), CONTENT_STORE_PATH: dir }, /content service ready/));
+    processes.push(
+      await startProcess(
+        'services/content/main.ts',
+        { ...common, CONTENT_PORT: String(contentPort), CONTENT_STORE_PATH: dir },
+        /content service ready/,
+      ),
+    );
     processes.push(
       await startProcess(
         'services/spellchecker/main.ts',
-        { ...common, SPELLCHECKER_CONTENT_URL: contentUrl, SPELLCHECKER_METRICS_PORT: String(metricsPort), SPELLCHECKER_GROUP_ID: uniqueName('smoke-spell') },
+        {
+          ...common,
+          SPELLCHECKER_CONTENT_URL: contentUrl,
+          SPELLCHECKER_METRICS_PORT: String(metricsPort),
+          SPELLCHECKER_GROUP_ID: uniqueName('smoke-spell'),
+        },
         /spellchecker ready/,
       ),
     );
     processes.push(
       await startProcess(
         'actors/lifecycle/main.ts',
-        { ...common, LIFECYCLE_PORT: String(lifecyclePort), LIFECYCLE_GROUP_ID: uniqueName('smoke-lifecycle') },
+        {
+          ...common,
+          LIFECYCLE_PORT: String(lifecyclePort),
+          LIFECYCLE_GROUP_ID: uniqueName('smoke-lifecycle'),
+        },
         /lifecycle host ready/,
       ),
     );
@@ -52,7 +71,11 @@ describe('distributed spellcheck flow (three processes, real Kafka and Postgres)
     const texts = ['Teh cat sat.', 'I recieve alot of letters.', 'Nothing to fix here.'];
     const ids: string[] = [];
     for (const t of texts) {
-      const r = await fetch(`${contentUrl}/v1/content`, { method: 'POST', body: t, headers: { 'content-type': 'text/plain' } });
+      const r = await fetch(`${contentUrl}/v1/content`, {
+        method: 'POST',
+        body: t,
+        headers: { 'content-type': 'text/plain' },
+      });
       ids.push(((await r.json()) as { storage_id: string }).storage_id);
     }
     const f = FlowFixture.create(3);
@@ -61,13 +84,30 @@ describe('distributed spellcheck flow (three processes, real Kafka and Postgres)
       // Real text ids in the provisioning events.
       const provisioned = f.essayIds.map((id, i) => {
         const m = f.provisioned(id);
-        return { ...m, value: Buffer.from(Buffer.from(m.value).toString().replaceAll(`text-${id}`, ids[i] as string)) };
+        return {
+          ...m,
+          value: Buffer.from(
+            Buffer.from(m.value)
+              .toString()
+              .replaceAll(`text-${id}`, ids[i] as string),
+          ),
+        };
       });
       await publisher.publish([f.registered(), ...provisioned]);
-      await waitFor('batch ready', async () => (await get<{ status: string }>(`${lifecycleUrl}/v1/batches/${f.batchId}`))?.status === 'ready_for_pipeline_execution', 60_000, 200);
+      await waitFor(
+        'batch ready',
+        async () =>
+          (await get<{ status: string }>(`${lifecycleUrl}/v1/batches/${f.batchId}`))?.status ===
+          'ready_for_pipeline_execution',
+        60_000,
+        200,
+      );
       const initiate = f.initiate();
       const body = Buffer.from(initiate.value).toString();
-      const withIds = f.essayIds.reduce((acc, id, i) => acc.replaceAll(`text-${id}`, ids[i] as string), body);
+      const withIds = f.essayIds.reduce(
+        (acc, id, i) => acc.replaceAll(`text-${id}`, ids[i] as string),
+        body,
+      );
       await publisher.publish([{ ...initiate, value: Buffer.from(withIds) }]);
       const batch = await waitFor(
         'batch outcome',
@@ -79,14 +119,26 @@ describe('distributed spellcheck flow (three processes, real Kafka and Postgres)
         250,
       );
       expect(batch.status).toBe('completed_successfully');
-      const essay = await waitFor('essay final', async () => {
-        const e = await get<{ status: string; context: { correctedTextStorageId: string; correctionsMade: number } }>(`${lifecycleUrl}/v1/essays/${f.essayIds[1]}`);
-        return e?.status === 'essay_all_processing_completed' ? e : undefined;
-      }, 30_000, 200);
+      const essay = await waitFor(
+        'essay final',
+        async () => {
+          const e = await get<{
+            status: string;
+            context: { correctedTextStorageId: string; correctionsMade: number };
+          }>(`${lifecycleUrl}/v1/essays/${f.essayIds[1]}`);
+          return e?.status === 'essay_all_processing_completed' ? e : undefined;
+        },
+        30_000,
+        200,
+      );
       expect(essay.context.correctionsMade).toBe(2);
-      const corrected = await (await fetch(`${contentUrl}/v1/content/${essay.context.correctedTextStorageId}`)).text();
+      const corrected = await (
+        await fetch(`${contentUrl}/v1/content/${essay.context.correctedTextStorageId}`)
+      ).text();
       expect(corrected).toBe('I receive a lot of letters.');
-      const timeline = await get<{ transitions: { to: string }[] }>(`${lifecycleUrl}/v1/essays/${f.essayIds[1]}/timeline`);
+      const timeline = await get<{ transitions: { to: string }[] }>(
+        `${lifecycleUrl}/v1/essays/${f.essayIds[1]}/timeline`,
+      );
       expect(timeline?.transitions.map((t) => t.to)).toEqual([
         'ready_for_processing',
         'awaiting_spellcheck',

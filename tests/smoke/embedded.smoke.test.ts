@@ -9,11 +9,25 @@ describe('huleedu process (embedded mode)', () => {
   it('spellchecks the example folder end to end and writes the corrected texts', () => {
     const dir = mkdtempSync(join(tmpdir(), 'smoke-embedded-'));
     try {
-      const r = spawnSync('npx', ['tsx', 'cli/huleedu.ts', 'process', 'examples/essays', '--out', join(dir, 'out'), '--data', join(dir, 'data'), '--json'], {
-        cwd: new URL('../../', import.meta.url).pathname,
-        encoding: 'utf8',
-        timeout: 120_000,
-      });
+      const r = spawnSync(
+        'npx',
+        [
+          'tsx',
+          'cli/huleedu.ts',
+          'process',
+          'examples/essays',
+          '--out',
+          join(dir, 'out'),
+          '--data',
+          join(dir, 'data'),
+          '--json',
+        ],
+        {
+          cwd: new URL('../../', import.meta.url).pathname,
+          encoding: 'utf8',
+          timeout: 120_000,
+        },
+      );
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       const report = JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as {
@@ -26,7 +40,9 @@ describe('huleedu process (embedded mode)', () => {
         ['02-school.txt', 'essay_all_processing_completed', 3],
         ['03-clean.txt', 'essay_all_processing_completed', 0],
       ]);
-      expect(readFileSync(join(dir, 'out', '01-holiday.txt'), 'utf8')).toContain('I believe that it was because my friend came with us.');
+      expect(readFileSync(join(dir, 'out', '01-holiday.txt'), 'utf8')).toContain(
+        'I believe that it was because my friend came with us.',
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,0 +1,242 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HuleEduError } from '../../../common-core/index.ts';
+import { matchCase } from '../engine/case.ts';
+import type { Correction, SpellCheckOutcome } from '../engine/spell-check.ts';
+import { weightedDistance } from './edit-distance.ts';
+import { bigramLines, unigramLines } from './frequency-data.ts';
+import { LEARNER_ERRORS } from './learner-errors.ts';
+import { phoneticKey } from './phonetic.ts';
+import { SymSpellIndex } from './symspell-index.ts';
+import { startsSentence, tokenize } from './tokenize.ts';
+
+/** Languages the engine implements. */
+export const SUPPORTED_LANGUAGES: readonly string[] = ['en'];
+
+const CONTRACTION = /^(.+?)(n't|'s|'re|'ve|'ll|'d|'m|s')$/i;
+/** Distance weight against log frequency: one full edit is worth a factor of e^3.4 in frequency. */
+const DISTANCE_WEIGHT = 3.4;
+const PHONETIC_BONUS = 1.3;
+const MAX_COST = 2.6;
+/** The cheapest single edit in `weightedDistance`. */
+const MIN_EDIT_COST = 0.45;
+/** The largest bonus `contextBonus` gives. */
+const CONTEXT_MAX = 8;
+
+export interface Suggestion {
+  word: string;
+  score: number;
+  distance: number;
+}
+
+/**
+ * The English spelling engine: detection against an 82,765-word frequency lexicon, candidates
+ * from a symmetric-delete index (distance 2), ranked by a noisy-channel score — log word
+ * frequency, a weighted edit distance (keyboard neighbours, vowels, doubled letters,
+ * transpositions) and a phonetic match — with bigram context from the neighbouring words, and
+ * a learner-error dictionary applied first to non-words only. No I/O after construction.
+ */
+export class SpellingEngine {
+  private readonly logFreq = new Map<string, number>();
+  private readonly words: string[] = [];
+  /** log frequency by word id; ids are frequency ranks (the list is sorted by count). */
+  private rankFreq = new Float64Array(0);
+  private readonly index: SymSpellIndex;
+  private readonly bigrams = new Map<string, number>();
+  private readonly phonetic = new Map<number, string>();
+
+  constructor(
+    options: { learnerErrors?: ReadonlyMap<string, string>; cacheDir?: string | null } = {},
+  ) {
+    this.learner = options.learnerErrors ?? LEARNER_ERRORS;
+    for (const line of unigramLines()) {
+      const sp = line.indexOf(' ');
+      if (sp <= 0) continue;
+      const word = line.slice(0, sp);
+      this.words.push(word);
+      this.logFreq.set(word, Math.log(Number(line.slice(sp + 1))));
+    }
+    this.rankFreq = Float64Array.from(this.words, (w) => this.logFreq.get(w) as number);
+    this.index = loadIndex(
+      this.words,
+      options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir,
+    );
+    for (const line of bigramLines()) {
+      const parts = line.split(' ');
+      if (parts.length === 3)
+        this.bigrams.set(`${parts[0]} ${parts[1]}`, Math.log(Number(parts[2])));
+    }
+  }
+
+  private readonly learner: ReadonlyMap<string, string>;
+
+  /** True when the (single) word is spelled correctly. */
+  isWord(word: string): boolean {
+    const lower = word.toLowerCase();
+    if (this.logFreq.has(lower)) return true;
+    const c = CONTRACTION.exec(lower.replace(/\u2019/g, "'"));
+    return c !== null && this.logFreq.has(c[1] as string);
+  }
+
+  /** Ranked corrections for a misspelled word (lowercase), best first. */
+  suggest(typed: string, top = 5, previous?: string, next?: string): Suggestion[] {
+    const lower = typed.toLowerCase();
+    if (lower.length > 40) return [];
+    const key = phoneticKey(lower);
+    const ids: number[] = [];
+    this.index.forEachCandidate(lower, (id) => {
+      ids.push(id);
+    });
+    // Most frequent first: once even a perfect near-match could not enter the top N, stop.
+    ids.sort((a, b) => a - b);
+    const withContext = previous !== undefined || next !== undefined;
+    const ceiling =
+      PHONETIC_BONUS + (withContext ? CONTEXT_MAX : 0) - DISTANCE_WEIGHT * MIN_EDIT_COST;
+    const scored: Suggestion[] = [];
+    let floor = Number.NEGATIVE_INFINITY;
+    for (const id of ids) {
+      const freq = this.rankFreq[id] as number;
+      if (freq + ceiling < floor) break;
+      const word = this.words[id] as string;
+      if (word === lower) continue;
+      const distance = weightedDistance(lower, word, MAX_COST);
+      if (!Number.isFinite(distance)) continue;
+      let score = freq - DISTANCE_WEIGHT * distance;
+      let candidateKey = this.phonetic.get(id);
+      if (candidateKey === undefined) {
+        candidateKey = phoneticKey(word);
+        this.phonetic.set(id, candidateKey);
+      }
+      if (candidateKey === key) score += PHONETIC_BONUS;
+      if (withContext) score += this.contextBonus(word, previous, next);
+      scored.push({ word, score, distance });
+      if (scored.length >= top) {
+        scored.sort((a, b) => b.score - a.score);
+        scored.length = top;
+        floor = (scored[top - 1] as Suggestion).score;
+      }
+    }
+    scored.sort((a, b) => b.score - a.score);
+    return scored.slice(0, top);
+  }
+
+  private contextBonus(word: string, previous?: string, next?: string): number {
+    let bonus = 0;
+    if (previous) {
+      const b = this.bigrams.get(`${previous.toLowerCase()} ${word}`);
+      if (b !== undefined) bonus += 0.35 * (b - (this.logFreq.get(word) as number) + 10);
+    }
+    if (next) {
+      const b = this.bigrams.get(`${word} ${next.toLowerCase()}`);
+      if (b !== undefined) bonus += 0.35 * (b - (this.logFreq.get(word) as number) + 10);
+    }
+    return Math.min(CONTEXT_MAX, Math.max(0, bonus));
+  }
+
+  /**
+   * Correct a text. It changes only the misspelled words (case kept), and lists each
+   * correction with its offsets in the original text.
+   * @throws HuleEduError HULEEDU_UNSUPPORTED_LANGUAGE for a language other than English.
+   */
+  check(text: string, language = 'en'): SpellCheckOutcome {
+    if (!SUPPORTED_LANGUAGES.includes(language)) {
+      throw new HuleEduError(
+        'HULEEDU_UNSUPPORTED_LANGUAGE',
+        `language '${language}' is not supported (supported: ${SUPPORTED_LANGUAGES.join(', ')})`,
+      );
+    }
+    const tokens = tokenize(text);
+    const corrections: Correction[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i];
+      if (!token || token.kind !== 'word') continue;
+      for (const part of splitHyphens(token.text, token.start)) {
+        const fix = this.correctWord(
+          part.text,
+          text,
+          part.start,
+          tokens[i - 1]?.text,
+          tokens[i + 1]?.text,
+        );
+        if (fix)
+          corrections.push({
+            start: part.start,
+            end: part.start + part.text.length,
+            original: part.text,
+            ...fix,
+          });
+      }
+    }
+    if (corrections.length === 0) return { correctedText: text, corrections };
+    let out = '';
+    let last = 0;
+    for (const c of corrections) {
+      out += text.slice(last, c.start) + c.replacement;
+      last = c.end;
+    }
+    return { correctedText: out + text.slice(last), corrections };
+  }
+
+  private correctWord(
+    word: string,
+    text: string,
+    start: number,
+    previous?: string,
+    next?: string,
+  ): Pick<Correction, 'replacement' | 'source'> | undefined {
+    if (word.length < 2 || this.isWord(word)) return undefined;
+    // ALL-CAPS tokens are acronyms; an unknown Capitalised word mid-sentence is probably a name.
+    if (word === word.toUpperCase()) return undefined;
+    if (word.charAt(0) !== word.charAt(0).toLowerCase() && !startsSentence(text, start))
+      return undefined;
+    if (/[^A-Za-z'\u2019]/.test(word)) return undefined; // accented or foreign words: leave alone
+    const lower = word.toLowerCase();
+    const learned = this.learner.get(lower);
+    if (learned) return { replacement: matchCase(word, learned), source: 'learner_dictionary' };
+    const best = this.suggest(lower, 1, previous, next)[0];
+    if (!best) return undefined;
+    return { replacement: matchCase(word, best.word), source: 'general' };
+  }
+}
+
+/** Where the index cache lives: `HULEEDU_CACHE_DIR`, else `.data/cache` under the working directory. */
+export function defaultCacheDir(): string {
+  return process.env.HULEEDU_CACHE_DIR ?? join(process.cwd(), '.data', 'cache');
+}
+
+/**
+ * The symmetric-delete index from the cache when it matches this lexicon, else built and cached
+ * (atomically: temp file, rename). A cache that cannot be read or written only costs time.
+ */
+function loadIndex(words: readonly string[], cacheDir: string | null): SymSpellIndex {
+  if (cacheDir === null) return SymSpellIndex.build(words);
+  const fingerprint = createHash('sha256').update(words.join('\n')).digest('hex').slice(0, 16);
+  const file = join(cacheDir, `symspell-en-v2-d2p7-${fingerprint}.bin`);
+  try {
+    if (existsSync(file)) return SymSpellIndex.deserialize(readFileSync(file), words);
+  } catch {
+    // corrupt or unreadable: rebuild below
+  }
+  const index = SymSpellIndex.build(words);
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, index.serialize());
+    renameSync(tmp, file);
+  } catch {
+    // read-only location: keep the index in memory only
+  }
+  return index;
+}
+
+function splitHyphens(word: string, start: number): { text: string; start: number }[] {
+  if (!word.includes('-')) return [{ text: word, start }];
+  const parts: { text: string; start: number }[] = [];
+  let offset = start;
+  for (const p of word.split('-')) {
+    parts.push({ text: p, start: offset });
+    offset += p.length + 1;
+  }
+  return parts;
+}
