@@ -113,7 +113,7 @@ describe('distributed spellcheck flow (three processes, real Kafka and Postgres)
         'batch outcome',
         async () => {
           const b = await get<{ status: string }>(`${lifecycleUrl}/v1/batches/${f.batchId}`);
-          return b && b.status.startsWith('completed') ? b : undefined;
+          return b?.status.startsWith('completed') ? b : undefined;
         },
         90_000,
         250,

@@ -88,7 +88,7 @@ export function weightedDistance(typed: string, word: string, max = 3): number {
         const del = (cur[j - 1] as number) + missing;
         const sub =
           (prev[j - 1] as number) + (SUBSTITUTION[letterIndex(w) * 27 + tLetter] as number);
-        best = ins < del ? ins : del;
+        best = Math.min(ins, del);
         if (sub < best) best = sub;
         if (i > 1 && j > 1 && t === wPrev && tPrev === w) {
           const tr = (prev2[j - 2] as number) + 0.6;

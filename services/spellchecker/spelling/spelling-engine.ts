@@ -15,9 +15,9 @@ import { startsSentence, tokenize } from './tokenize.ts';
 export const SUPPORTED_LANGUAGES: readonly string[] = ['en'];
 
 const CONTRACTION = /^(.+?)(n't|'s|'re|'ve|'ll|'d|'m|s')$/i;
-/** Distance weight against log frequency: one full edit is worth a factor of e^3.4 in frequency. */
-const DISTANCE_WEIGHT = 3.4;
-const PHONETIC_BONUS = 1.3;
+/** Distance weight against log frequency: one full edit outweighs a factor of e^7.5 in frequency (tuned on the development set: 3.4 -> 86.7%, 7.5 -> 90.3% top-1). */
+const DISTANCE_WEIGHT = 7.5;
+const PHONETIC_BONUS = 2.5;
 const MAX_COST = 2.6;
 /** The cheapest single edit in `weightedDistance`. */
 const MIN_EDIT_COST = 0.45;
@@ -46,9 +46,17 @@ export class SpellingEngine {
   private readonly bigrams = new Map<string, number>();
   private readonly phonetic = new Map<number, string>();
 
+  /** Ranking weights; the defaults were tuned on the development set. */
+  readonly weights: { distance: number; phonetic: number };
+
   constructor(
-    options: { learnerErrors?: ReadonlyMap<string, string>; cacheDir?: string | null } = {},
+    options: {
+      learnerErrors?: ReadonlyMap<string, string>;
+      cacheDir?: string | null;
+      weights?: { distance: number; phonetic: number };
+    } = {},
   ) {
+    this.weights = options.weights ?? { distance: DISTANCE_WEIGHT, phonetic: PHONETIC_BONUS };
     this.learner = options.learnerErrors ?? LEARNER_ERRORS;
     for (const line of unigramLines()) {
       const sp = line.indexOf(' ');
@@ -91,8 +99,8 @@ export class SpellingEngine {
     // Most frequent first: once even a perfect near-match could not enter the top N, stop.
     ids.sort((a, b) => a - b);
     const withContext = previous !== undefined || next !== undefined;
-    const ceiling =
-      PHONETIC_BONUS + (withContext ? CONTEXT_MAX : 0) - DISTANCE_WEIGHT * MIN_EDIT_COST;
+    const bonusCeiling = this.weights.phonetic + (withContext ? CONTEXT_MAX : 0);
+    const ceiling = bonusCeiling - this.weights.distance * MIN_EDIT_COST;
     const scored: Suggestion[] = [];
     let floor = Number.NEGATIVE_INFINITY;
     for (const id of ids) {
@@ -100,15 +108,20 @@ export class SpellingEngine {
       if (freq + ceiling < floor) break;
       const word = this.words[id] as string;
       if (word === lower) continue;
-      const distance = weightedDistance(lower, word, MAX_COST);
+      // The largest distance at which this word could still enter the top N: lets the
+      // distance computation give up early for rare words.
+      const allowed = Number.isFinite(floor)
+        ? Math.min(MAX_COST, (freq + bonusCeiling - floor) / this.weights.distance)
+        : MAX_COST;
+      const distance = weightedDistance(lower, word, allowed);
       if (!Number.isFinite(distance)) continue;
-      let score = freq - DISTANCE_WEIGHT * distance;
+      let score = freq - this.weights.distance * distance;
       let candidateKey = this.phonetic.get(id);
       if (candidateKey === undefined) {
         candidateKey = phoneticKey(word);
         this.phonetic.set(id, candidateKey);
       }
-      if (candidateKey === key) score += PHONETIC_BONUS;
+      if (candidateKey === key) score += this.weights.phonetic;
       if (withContext) score += this.contextBonus(word, previous, next);
       scored.push({ word, score, distance });
       if (scored.length >= top) {
@@ -150,7 +163,7 @@ export class SpellingEngine {
     const corrections: Correction[] = [];
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i];
-      if (!token || token.kind !== 'word') continue;
+      if (token?.kind !== 'word') continue;
       for (const part of splitHyphens(token.text, token.start)) {
         const fix = this.correctWord(
           part.text,
