@@ -4,7 +4,6 @@ import {
   makeEnvelope,
   ProcessingEvent,
   ProcessingStage,
-  topicName,
 } from '../../common-core/index.ts';
 import type { OutboxRow } from '../../db/index.ts';
 import type {
@@ -32,6 +31,33 @@ interface Cause {
   now: Date;
 }
 
+/** One outbox row: the event's envelope (topic = its mapped topic) under `key`. */
+function outboxRow(
+  event: ProcessingEvent,
+  key: string,
+  eventId: string,
+  timestamp: string,
+  correlationId: string | null,
+  data: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): OutboxRow {
+  const env = makeEnvelope({
+    event,
+    sourceService: SOURCE_SERVICE,
+    correlationId,
+    eventId,
+    timestamp,
+    data: { event_name: event, timestamp, ...data },
+  });
+  return {
+    topic: env.event_type,
+    key,
+    headers,
+    payload: JSON.stringify(env),
+    eventId: env.event_id,
+  };
+}
+
 /** Interprets the named effect actions of the machines into outbox rows and timer operations. */
 export function interpretEffects(
   actions: readonly { type: string; params?: unknown }[],
@@ -54,90 +80,70 @@ export function interpretEffects(
       case 'requestSpellcheck': {
         const p = action.params as RequestSpellcheckParams;
         const entity = { entity_id: p.essayId, entity_type: 'essay', parent_id: p.batchId };
-        const env = makeEnvelope({
-          event: ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED,
-          sourceService: SOURCE_SERVICE,
-          correlationId: p.correlationId ?? cause.correlationId,
-          eventId: nextId(),
-          timestamp: ts,
-          data: {
-            event_name: ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED,
-            entity_ref: entity,
-            timestamp: ts,
-            status: EssayStatus.AWAITING_SPELLCHECK,
-            system_metadata: {
-              entity,
-              timestamp: ts,
-              processing_stage: ProcessingStage.PENDING,
-              event: ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED,
-              started_at: null,
-              completed_at: null,
-              error_info: {},
+        out.outbox.push(
+          outboxRow(
+            ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED,
+            p.essayId,
+            nextId(),
+            ts,
+            p.correlationId ?? cause.correlationId,
+            {
+              entity_ref: entity,
+              status: EssayStatus.AWAITING_SPELLCHECK,
+              system_metadata: {
+                entity,
+                timestamp: ts,
+                processing_stage: ProcessingStage.PENDING,
+                event: ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED,
+                started_at: null,
+                completed_at: null,
+                error_info: {},
+              },
+              text_storage_id: p.textStorageId,
+              language: p.language,
             },
-            text_storage_id: p.textStorageId,
-            language: p.language,
-          },
-        });
-        out.outbox.push({
-          topic: env.event_type,
-          key: p.essayId,
-          headers: { 'huleedu-attempt': String(p.attempt) },
-          payload: JSON.stringify(env),
-          eventId: env.event_id,
-        });
+            { 'huleedu-attempt': String(p.attempt) },
+          ),
+        );
         break;
       }
       case 'announceReady': {
         const p = action.params as AnnounceReadyParams;
-        const env = makeEnvelope({
-          event: ProcessingEvent.BATCH_ESSAYS_READY,
-          sourceService: SOURCE_SERVICE,
-          correlationId: p.correlationId ?? cause.correlationId,
-          eventId: nextId(),
-          timestamp: ts,
-          data: {
-            event_name: ProcessingEvent.BATCH_ESSAYS_READY,
-            entity_ref: { entity_id: p.batchId, entity_type: 'batch', parent_id: null },
-            timestamp: ts,
-            batch_id: p.batchId,
-            ready_essays: p.essays,
-          },
-        });
-        out.outbox.push({
-          topic: env.event_type,
-          key: p.batchId,
-          headers: {},
-          payload: JSON.stringify(env),
-          eventId: env.event_id,
-        });
+        out.outbox.push(
+          outboxRow(
+            ProcessingEvent.BATCH_ESSAYS_READY,
+            p.batchId,
+            nextId(),
+            ts,
+            p.correlationId ?? cause.correlationId,
+            {
+              entity_ref: { entity_id: p.batchId, entity_type: 'batch', parent_id: null },
+              batch_id: p.batchId,
+              ready_essays: p.essays,
+            },
+          ),
+        );
         break;
       }
       case 'announceOutcome': {
         const p = action.params as AnnounceOutcomeParams;
-        const env = makeEnvelope({
-          event: ProcessingEvent.ELS_BATCH_PHASE_OUTCOME,
-          sourceService: SOURCE_SERVICE,
-          correlationId: p.correlationId ?? cause.correlationId,
-          eventId: nextId(),
-          timestamp: ts,
-          data: {
-            event_name: ProcessingEvent.ELS_BATCH_PHASE_OUTCOME,
-            entity_ref: { entity_id: p.batchId, entity_type: 'batch', parent_id: null },
-            timestamp: ts,
-            batch_id: p.batchId,
-            phase_name: p.phase,
-            phase_status: p.status,
-            processed_essays: p.processed,
-            failed_essay_ids: p.failed,
-          },
-        });
-        out.outbox.push({
-          topic: env.event_type,
-          key: p.batchId,
-          headers: {},
-          payload: JSON.stringify(env),
-          eventId: env.event_id,
-        });
+        out.outbox.push(
+          outboxRow(
+            ProcessingEvent.ELS_BATCH_PHASE_OUTCOME,
+            p.batchId,
+            nextId(),
+            ts,
+            p.correlationId ?? cause.correlationId,
+            {
+              entity_ref: { entity_id: p.batchId, entity_type: 'batch', parent_id: null },
+              batch_id: p.batchId,
+              phase_name: p.phase,
+              phase_status: p.status,
+              processed_essays: p.processed,
+              failed_essay_ids: p.failed,
+            },
+          ),
+        );
         break;
       }
       default:
@@ -158,27 +164,18 @@ export function essayStatusEvent(
   index: number,
 ): OutboxRow {
   const ts = cause.now.toISOString();
-  const env = makeEnvelope({
-    event: ProcessingEvent.ESSAY_LIFECYCLE_STATE_UPDATED,
-    sourceService: SOURCE_SERVICE,
-    correlationId: cause.correlationId,
-    eventId: derivedUuid(cause.actorType, cause.actorId, cause.eventId, `status-${index}`),
-    timestamp: ts,
-    data: {
-      event_name: ProcessingEvent.ESSAY_LIFECYCLE_STATE_UPDATED,
+  return outboxRow(
+    ProcessingEvent.ESSAY_LIFECYCLE_STATE_UPDATED,
+    essayId,
+    derivedUuid(cause.actorType, cause.actorId, cause.eventId, `status-${index}`),
+    ts,
+    cause.correlationId,
+    {
       entity_ref: { entity_id: essayId, entity_type: 'essay', parent_id: batchId },
-      timestamp: ts,
       batch_id: batchId,
       from_status: from,
       to_status: to,
       cause_event_id: cause.eventId,
     },
-  });
-  return {
-    topic: topicName(ProcessingEvent.ESSAY_LIFECYCLE_STATE_UPDATED),
-    key: essayId,
-    headers: {},
-    payload: JSON.stringify(env),
-    eventId: env.event_id,
-  };
+  );
 }

@@ -52,6 +52,18 @@ export interface RequestSpellcheckParams {
   attempt: number;
 }
 
+/** The request for the current attempt (assigned before this runs). */
+function requestOf(context: EssayContext): RequestSpellcheckParams {
+  return {
+    essayId: context.essayId,
+    batchId: context.batchId,
+    textStorageId: context.textStorageId,
+    language: context.language,
+    correlationId: context.correlationId,
+    attempt: context.attempts,
+  };
+}
+
 const TIMEOUT_TIMER = 'spellcheck-result-timeout';
 const DISPATCH_TIMER = 'spellcheck-dispatch';
 
@@ -153,14 +165,7 @@ export const essayMachine = setup({
             assign({ attempts: 1 }),
             {
               type: 'requestSpellcheck',
-              params: ({ context }) => ({
-                essayId: context.essayId,
-                batchId: context.batchId,
-                textStorageId: context.textStorageId,
-                language: context.language,
-                correlationId: context.correlationId,
-                attempt: 1,
-              }),
+              params: ({ context }) => requestOf(context),
             },
             {
               type: 'scheduleTimer',
@@ -204,14 +209,7 @@ export const essayMachine = setup({
               assign({ attempts: ({ context }) => context.attempts + 1 }),
               {
                 type: 'requestSpellcheck',
-                params: ({ context }) => ({
-                  essayId: context.essayId,
-                  batchId: context.batchId,
-                  textStorageId: context.textStorageId,
-                  language: context.language,
-                  correlationId: context.correlationId,
-                  attempt: context.attempts,
-                }),
+                params: ({ context }) => requestOf(context),
               },
               {
                 type: 'scheduleTimer',

@@ -1,4 +1,5 @@
 import { HuleEduError } from '../../../common-core/index.ts';
+import { LEARNER_ERRORS } from '../spelling/learner-errors.ts';
 import { matchCase } from './case.ts';
 import type { Correction, SpellCheckFn, SpellCheckOutcome } from './spell-check.ts';
 
@@ -39,26 +40,5 @@ export function learnerDictionaryEngine(table: ReadonlyMap<string, string>): Spe
   };
 }
 
-/** A small built-in table of frequent learner misspellings. */
-export const BASIC_LEARNER_ERRORS: ReadonlyMap<string, string> = new Map([
-  ['teh', 'the'],
-  ['recieve', 'receive'],
-  ['recieved', 'received'],
-  ['beleive', 'believe'],
-  ['definately', 'definitely'],
-  ['seperate', 'separate'],
-  ['occured', 'occurred'],
-  ['untill', 'until'],
-  ['wich', 'which'],
-  ['alot', 'a lot'],
-  ['becuase', 'because'],
-  ['freind', 'friend'],
-  ['thier', 'their'],
-  ['tommorow', 'tomorrow'],
-  ['goverment', 'government'],
-  ['enviroment', 'environment'],
-  ['wierd', 'weird'],
-  ['begining', 'beginning'],
-  ['truely', 'truly'],
-  ['arguement', 'argument'],
-]);
+/** The learner-error table the interim engine corrects: the spelling engine's own. */
+export const BASIC_LEARNER_ERRORS: ReadonlyMap<string, string> = LEARNER_ERRORS;
