@@ -1,0 +1,71 @@
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../common-core/index.ts';
+import { KafkaPublisher } from '../messaging/index.ts';
+import { BridgeMetrics } from './bridge-metrics.ts';
+import { startKafkaToNats } from './kafka-to-nats.ts';
+import { type RouteHandle, startNatsToKafka } from './nats-to-kafka.ts';
+import type { Routes } from './routes.ts';
+
+export interface Bridge extends AsyncDisposable {
+  routes: RouteHandle[];
+  /** Each route's state; the bridge is healthy when every route is. */
+  health(): { healthy: boolean; routes: Record<string, 'up' | 'down'> };
+  close(): Promise<void>;
+}
+
+/** Start every route of the table. Closing stops reading, drains in-flight batches, then disconnects. */
+export async function startBridge(options: {
+  routes: Routes;
+  nc: NatsConnection;
+  kafka: Kafka;
+  registry: Registry;
+  logger: Logger;
+  batchSize?: number;
+}): Promise<Bridge> {
+  const metrics = new BridgeMetrics(options.registry);
+  const publisher = await KafkaPublisher.connect(options.kafka);
+  const handles: RouteHandle[] = [];
+  for (const route of options.routes.natsToKafka) {
+    handles.push(
+      await startNatsToKafka(route, {
+        nc: options.nc,
+        kafka: publisher,
+        metrics,
+        logger: options.logger,
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+      }),
+    );
+  }
+  for (const route of options.routes.kafkaToNats) {
+    handles.push(
+      await startKafkaToNats(route, {
+        nc: options.nc,
+        kafka: options.kafka,
+        dlt: publisher,
+        metrics,
+        logger: options.logger,
+      }),
+    );
+  }
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await Promise.allSettled(handles.map((h) => h.stop()));
+      await publisher.close();
+    })();
+    return closing;
+  };
+  return {
+    routes: handles,
+    health: () => {
+      const routes = Object.fromEntries(
+        handles.map((h) => [h.name, h.healthy() ? 'up' : 'down'] as const),
+      );
+      return { healthy: Object.values(routes).every((s) => s === 'up'), routes };
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

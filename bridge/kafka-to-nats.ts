@@ -1,0 +1,193 @@
+import { jetstream } from '@nats-io/jetstream';
+import { type MsgHdrs, type NatsConnection, headers as natsHeaders } from '@nats-io/transport-node';
+import type { Kafka } from 'kafkajs';
+import type { Logger, OutgoingMessage } from '../common-core/index.ts';
+import {
+  backoffDelay,
+  deadLetterFor,
+  headersToStrings,
+  type KafkaPublisher,
+  KEY_HEADER,
+  sleep,
+} from '../messaging/index.ts';
+import type { BridgeMetrics } from './bridge-metrics.ts';
+import { MSG_ID_HEADER, type RouteHandle } from './nats-to-kafka.ts';
+import { fieldAt, type KafkaToNatsRouteConfig } from './routes.ts';
+
+/**
+ * Kafka -> NATS: publish each consumed batch to JetStream (pipelined on one connection, so in
+ * order), with `Nats-Msg-Id` = the envelope's event id (or topic/partition/offset), and commit
+ * the Kafka offsets only after every PubAck. A replay after a crash is therefore recognised by
+ * JetStream as duplicates. The Kafka key travels as a header; all headers are carried.
+ */
+export async function startKafkaToNats(
+  route: KafkaToNatsRouteConfig,
+  deps: {
+    nc: NatsConnection;
+    kafka: Kafka;
+    dlt: KafkaPublisher;
+    metrics: BridgeMetrics;
+    logger: Logger;
+  },
+): Promise<RouteHandle> {
+  const labels = { route: route.name, direction: 'kafka_to_nats' };
+  const js = jetstream(deps.nc);
+  const consumer = deps.kafka.consumer({
+    groupId: route.group,
+    allowAutoTopicCreation: false,
+    retry: { retries: Number.MAX_SAFE_INTEGER },
+  });
+  let healthy = false;
+  await consumer.connect();
+  await consumer.subscribe({ topics: [route.topic], fromBeginning: true });
+  consumer.on(consumer.events.CRASH, (e) => {
+    healthy = false;
+    deps.metrics.up.set(labels, 0);
+    deps.logger.error(
+      { route: route.name, err: e.payload.error.message },
+      'Kafka consumer crashed; restarting',
+    );
+  });
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    healthy = true;
+    deps.metrics.up.set(labels, 1);
+  });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning }) => {
+      if (batch.messages.length === 0 || !isRunning()) return;
+      deps.metrics.inFlight.set(labels, batch.messages.length);
+      const dead: OutgoingMessage[] = [];
+      const plan: {
+        subject: string;
+        value: Buffer;
+        msgID: string;
+        headers: MsgHdrs;
+        timestamp: number;
+      }[] = [];
+      for (const m of batch.messages) {
+        const key = m.key?.toString('utf8') ?? '';
+        const value = m.value ?? Buffer.alloc(0);
+        const kafkaHeaders = headersToStrings(m.headers);
+        if (value.length > route.maxBytes) {
+          const incoming = {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: m.offset,
+            key,
+            value,
+            headers: kafkaHeaders,
+            timestamp: Number(m.timestamp),
+          };
+          const reason = `payload of ${value.length} bytes exceeds ${route.maxBytes}`;
+          dead.push(
+            deadLetterFor(
+              incoming,
+              { code: 'HULEEDU_BRIDGE_REJECTED', message: reason, retryable: false },
+              route.name,
+              1,
+            ),
+          );
+          deps.metrics.deadLetters.inc({ ...labels, reason: 'too_large' });
+          continue;
+        }
+        const h = natsHeaders();
+        for (const [k, v] of Object.entries(kafkaHeaders)) if (k !== MSG_ID_HEADER) h.set(k, v);
+        h.set(KEY_HEADER, key);
+        let id = kafkaHeaders[MSG_ID_HEADER];
+        if (!id) {
+          try {
+            id = fieldAt(JSON.parse(value.toString('utf8')), 'event_id');
+          } catch {
+            // not JSON: fall back to the log position
+          }
+        }
+        plan.push({
+          subject: route.subject.replaceAll('{key}', key),
+          value,
+          msgID: id ?? `${batch.topic}/${batch.partition}/${m.offset}`,
+          headers: h,
+          timestamp: Number(m.timestamp),
+        });
+      }
+      for (let attempt = 1; ; attempt++) {
+        try {
+          // Pipelined on one connection: stored in order. On a retry, JetStream drops what
+          // already made it (same msg ids).
+          await Promise.all(
+            plan.map((p) => js.publish(p.subject, p.value, { msgID: p.msgID, headers: p.headers })),
+          );
+          if (dead.length) await deps.dlt.publish(dead);
+          break;
+        } catch (error) {
+          healthy = false;
+          deps.metrics.up.set(labels, 0);
+          deps.metrics.failures.inc(labels);
+          deps.logger.warn(
+            { route: route.name, err: (error as Error).message, attempt },
+            'JetStream publish failed; retrying the batch',
+          );
+          if (!isRunning()) throw error; // shutting down: nothing committed, the batch is replayed later
+          await heartbeat();
+          await sleep(
+            backoffDelay({ maxRetries: 0, initialDelayMs: 200, maxDelayMs: 5_000 }, attempt),
+          );
+        }
+      }
+      const now = Date.now();
+      for (const p of plan) {
+        deps.metrics.latency.observe(labels, Math.max(0, now - p.timestamp) / 1000);
+        deps.metrics.bytes.inc(labels, p.value.length);
+      }
+      const last = batch.messages[batch.messages.length - 1];
+      if (last) {
+        resolveOffset(last.offset);
+        await commitOffsetsIfNecessary({
+          topics: [
+            {
+              topic: batch.topic,
+              partitions: [
+                { partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
+              ],
+            },
+          ],
+        });
+      }
+      deps.metrics.messages.inc(labels, batch.messages.length - dead.length);
+      deps.metrics.inFlight.set(labels, 0);
+      healthy = true;
+      deps.metrics.up.set(labels, 1);
+      await heartbeat();
+    },
+  });
+  const admin = deps.kafka.admin();
+  await admin.connect();
+  const lagTimer = setInterval(() => {
+    Promise.all([
+      admin.fetchTopicOffsets(route.topic),
+      admin.fetchOffsets({ groupId: route.group, topics: [route.topic] }),
+    ]).then(
+      ([ends, committed]) => {
+        let lag = 0;
+        for (const p of ends) {
+          const c =
+            committed[0]?.partitions.find((x) => x.partition === p.partition)?.offset ?? '-1';
+          lag += Number(p.high) - Math.max(0, Number(c));
+        }
+        deps.metrics.lag.set(labels, lag);
+      },
+      () => {},
+    );
+  }, 5_000);
+  lagTimer.unref();
+  return {
+    name: route.name,
+    healthy: () => healthy && !deps.nc.isClosed(),
+    stop: async () => {
+      clearInterval(lagTimer);
+      await consumer.disconnect();
+      await admin.disconnect();
+    },
+  };
+}

@@ -1,0 +1,205 @@
+import {
+  AckPolicy,
+  DeliverPolicy,
+  type JsMsg,
+  jetstream,
+  jetstreamManager,
+} from '@nats-io/jetstream';
+import { type NatsConnection, nanos } from '@nats-io/transport-node';
+import type { IncomingMessage, Logger, OutgoingMessage } from '../common-core/index.ts';
+import {
+  backoffDelay,
+  deadLetterFor,
+  type KafkaPublisher,
+  KEY_HEADER,
+  sleep,
+} from '../messaging/index.ts';
+import type { BridgeMetrics } from './bridge-metrics.ts';
+import { fieldAt, type NatsToKafkaRouteConfig } from './routes.ts';
+
+/** Header carrying the dedup id both ways (JetStream's own name for it). */
+export const MSG_ID_HEADER = 'Nats-Msg-Id';
+
+export interface RouteHandle {
+  name: string;
+  healthy(): boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * NATS -> Kafka: pull batches from a durable JetStream consumer, write each batch to Kafka with
+ * acks from all in-sync replicas (one request per partition keeps per-key order), and only then
+ * ack the JetStream messages. A Kafka failure is retried with capped backoff without acking, so
+ * nothing is lost and order holds; the in-flight bound is the batch size. Messages that cannot
+ * be bridged go to `<topic>.DLT` with the reason, and the route keeps flowing.
+ */
+export async function startNatsToKafka(
+  route: NatsToKafkaRouteConfig,
+  deps: {
+    nc: NatsConnection;
+    kafka: KafkaPublisher;
+    metrics: BridgeMetrics;
+    logger: Logger;
+    batchSize?: number;
+  },
+): Promise<RouteHandle> {
+  const labels = { route: route.name, direction: 'nats_to_kafka' };
+  const jsm = await jetstreamManager(deps.nc);
+  try {
+    await jsm.consumers.info(route.stream, route.durable);
+  } catch {
+    await jsm.consumers.add(route.stream, {
+      durable_name: route.durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: route.subject,
+      ack_wait: nanos(30_000),
+      max_ack_pending: 20_000,
+    });
+  }
+  const consumer = await jetstream(deps.nc).consumers.get(route.stream, route.durable);
+  const abort = new AbortController();
+  let healthy = true;
+  deps.metrics.up.set(labels, 1);
+
+  const toKafka = (m: JsMsg): OutgoingMessage | { reason: string } => {
+    if (m.data.length > route.maxBytes)
+      return { reason: `payload of ${m.data.length} bytes exceeds ${route.maxBytes}` };
+    let parsed: unknown;
+    if (route.requireJson || route.key.from === 'field') {
+      try {
+        parsed = JSON.parse(Buffer.from(m.data).toString('utf8'));
+      } catch {
+        return { reason: 'payload is not JSON' };
+      }
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, values] of m.headers ?? []) headers[k] = values.join(',');
+    const key =
+      route.key.from === 'header'
+        ? m.headers?.get(route.key.name) || undefined
+        : fieldAt(parsed, route.key.path);
+    if (!key)
+      return {
+        reason:
+          route.key.from === 'header'
+            ? `no key header ${route.key.name}`
+            : `no key at ${route.key.path}`,
+      };
+    headers[KEY_HEADER] = key;
+    const id = m.headers?.get(MSG_ID_HEADER) || fieldAt(parsed, 'event_id');
+    if (id) headers[MSG_ID_HEADER] = id;
+    return { topic: route.topic, key, value: m.data, headers };
+  };
+
+  const loop = (async () => {
+    let failures = 0;
+    while (!abort.signal.aborted) {
+      const batch: JsMsg[] = [];
+      try {
+        const messages = await consumer.fetch({
+          max_messages: deps.batchSize ?? 500,
+          expires: 1_000,
+        });
+        for await (const m of messages) batch.push(m);
+      } catch (error) {
+        healthy = false;
+        deps.metrics.up.set(labels, 0);
+        deps.logger.warn(
+          { route: route.name, err: (error as Error).message },
+          'NATS fetch failed; retrying',
+        );
+        await sleep(
+          backoffDelay({ maxRetries: 0, initialDelayMs: 200, maxDelayMs: 5_000 }, ++failures),
+          abort.signal,
+        );
+        continue;
+      }
+      if (batch.length === 0) continue;
+      deps.metrics.inFlight.set(labels, batch.length);
+      const out: OutgoingMessage[] = [];
+      const dead: OutgoingMessage[] = [];
+      for (const m of batch) {
+        if (m.info.deliveryCount > 1) deps.metrics.redeliveries.inc(labels);
+        const r = toKafka(m);
+        if ('reason' in r) {
+          const incoming: IncomingMessage = {
+            topic: m.subject,
+            partition: 0,
+            offset: String(m.seq),
+            key: null,
+            value: m.data,
+            headers: Object.fromEntries([...(m.headers ?? [])].map(([k, v]) => [k, v.join(',')])),
+            timestamp: Number(m.info.timestampNanos / 1_000_000),
+          };
+          const dl = deadLetterFor(
+            incoming,
+            { code: 'HULEEDU_BRIDGE_REJECTED', message: r.reason, retryable: false },
+            route.name,
+            1,
+          );
+          dead.push({ ...dl, topic: `${route.topic}.DLT` });
+          deps.metrics.deadLetters.inc({ ...labels, reason: r.reason.split(' ')[0] ?? 'rejected' });
+        } else {
+          out.push(r);
+        }
+      }
+      // Keep writing until Kafka takes the batch: never ack (and so never lose) before that.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await deps.kafka.publish([...out, ...dead]);
+          break;
+        } catch (error) {
+          healthy = false;
+          deps.metrics.up.set(labels, 0);
+          deps.metrics.failures.inc(labels);
+          deps.logger.warn(
+            { route: route.name, err: (error as Error).message, attempt },
+            'Kafka write failed; retrying',
+          );
+          for (const m of batch) m.working();
+          // Shutting down: leave the batch unacked; JetStream redelivers it to the next run.
+          if (abort.signal.aborted) return;
+          await sleep(
+            backoffDelay({ maxRetries: 0, initialDelayMs: 200, maxDelayMs: 5_000 }, attempt),
+            abort.signal,
+          );
+        }
+      }
+      const now = Date.now();
+      for (const m of batch) {
+        m.ack();
+        deps.metrics.latency.observe(
+          labels,
+          Math.max(0, now - Number(m.info.timestampNanos / 1_000_000)) / 1000,
+        );
+        deps.metrics.bytes.inc(labels, m.data.length);
+      }
+      deps.metrics.messages.inc(labels, out.length);
+      deps.metrics.inFlight.set(labels, 0);
+      healthy = true;
+      failures = 0;
+      deps.metrics.up.set(labels, 1);
+    }
+  })();
+
+  const lagTimer = setInterval(() => {
+    jsm.consumers.info(route.stream, route.durable).then(
+      (info) => deps.metrics.lag.set(labels, info.num_pending),
+      () => {},
+    );
+  }, 5_000);
+  lagTimer.unref();
+
+  return {
+    name: route.name,
+    healthy: () => healthy && !deps.nc.isClosed(),
+    stop: async () => {
+      abort.abort();
+      clearInterval(lagTimer);
+      await loop;
+      // Acks are fire-and-forget; make sure they reached the server before the connection goes.
+      await deps.nc.flush().catch(() => {});
+    },
+  };
+}

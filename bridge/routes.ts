@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ProcessingEvent, parseOrThrow, topicName } from '../common-core/index.ts';
+
+/** How a NATS -> Kafka route derives the Kafka key of a message. */
+const KeySource = z.discriminatedUnion('from', [
+  z.object({ from: z.literal('header'), name: z.string().min(1) }),
+  z.object({ from: z.literal('field'), path: z.string().min(1) }),
+]);
+
+const NatsToKafkaRoute = z.object({
+  name: z.string().min(1),
+  stream: z.string().min(1),
+  subject: z.string().min(1),
+  durable: z.string().regex(/^[A-Za-z0-9_-]+$/),
+  topic: z.string().min(1),
+  key: KeySource.default({ from: 'field', path: 'data.entity_ref.entity_id' }),
+  /** Refuse (dead-letter) payloads that are not JSON. */
+  requireJson: z.boolean().default(true),
+  maxBytes: z.number().int().positive().default(1_000_000),
+});
+
+const KafkaToNatsRoute = z.object({
+  name: z.string().min(1),
+  topic: z.string().min(1),
+  group: z.string().min(1),
+  /** Target subject; `{key}` is replaced by the message key. */
+  subject: z.string().min(1),
+  maxBytes: z.number().int().positive().default(1_000_000),
+});
+
+/** The bridge's route table (a JSON file, validated; defaults to the platform's own routes). */
+export const RoutesSchema = z.object({
+  natsToKafka: z.array(NatsToKafkaRoute).default([]),
+  kafkaToNats: z.array(KafkaToNatsRoute).default([]),
+});
+export type Routes = z.output<typeof RoutesSchema>;
+export type NatsToKafkaRouteConfig = z.output<typeof NatsToKafkaRoute>;
+export type KafkaToNatsRouteConfig = z.output<typeof KafkaToNatsRoute>;
+
+/**
+ * The platform's routes: commands and registrations from the edge go NATS -> Kafka; status,
+ * readiness and outcomes go Kafka -> NATS for live clients. Subjects equal topic names.
+ */
+export function defaultRoutes(stream = 'HULEEDU'): Routes {
+  const inbound = [
+    ProcessingEvent.BATCH_ESSAYS_REGISTERED,
+    ProcessingEvent.ESSAY_CONTENT_PROVISIONED,
+    ProcessingEvent.BATCH_SPELLCHECK_INITIATE_COMMAND,
+  ];
+  const outbound = [
+    ProcessingEvent.ESSAY_LIFECYCLE_STATE_UPDATED,
+    ProcessingEvent.BATCH_ESSAYS_READY,
+    ProcessingEvent.ELS_BATCH_PHASE_OUTCOME,
+  ];
+  return RoutesSchema.parse({
+    natsToKafka: inbound.map((e) => ({
+      name: `nats-to-kafka:${topicName(e)}`,
+      stream,
+      subject: topicName(e),
+      durable: `bridge_${topicName(e).replace(/[^A-Za-z0-9_-]/g, '_')}`,
+      topic: topicName(e),
+    })),
+    kafkaToNats: outbound.map((e) => ({
+      name: `kafka-to-nats:${topicName(e)}`,
+      topic: topicName(e),
+      group: 'huleedu-bridge',
+      subject: topicName(e),
+    })),
+  });
+}
+
+/** Load and validate a route file; a bad file is one error naming every problem. */
+export function loadRoutes(path: string): Routes {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`cannot read bridge routes ${path}: ${(e as Error).message}`);
+  }
+  return parseOrThrow(RoutesSchema, raw, `bridge routes ${path}`);
+}
+
+/** The value at a dotted path of a JSON value, as a string key, or undefined. */
+export function fieldAt(value: unknown, path: string): string | undefined {
+  let cur: unknown = value;
+  for (const part of path.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return typeof cur === 'string' && cur !== ''
+    ? cur
+    : typeof cur === 'number'
+      ? String(cur)
+      : undefined;
+}

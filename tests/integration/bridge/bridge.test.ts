@@ -1,0 +1,198 @@
+import { Registry } from 'prom-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startBridge } from '../../../bridge/index.ts';
+import { JetStreamPublisher, KafkaPublisher, silentLogger } from '../../../messaging/index.ts';
+import { asMessage, spellcheckRequest } from '../../helpers/envelopes.ts';
+import {
+  createTestStream,
+  createTestTopics,
+  type TestStream,
+  testKafka,
+  uniqueName,
+} from '../../helpers/infra.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
+
+const kafka = testKafka();
+
+/** Every message of a Kafka topic, read with a throwaway group. */
+async function readKafka(topic: string, expected: number) {
+  const out: { key: string; value: string; headers: Record<string, string> }[] = [];
+  const consumer = kafka.consumer({ groupId: uniqueName('reader') });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
+      out.push({
+        key: message.key?.toString() ?? '',
+        value: message.value?.toString() ?? '',
+        headers,
+      });
+    },
+  });
+  try {
+    await waitFor(`${expected} on ${topic}`, () => out.length >= expected, 45_000);
+  } finally {
+    await consumer.disconnect();
+  }
+  return out;
+}
+
+describe('NATS <-> Kafka bridge (real servers)', () => {
+  let s: TestStream;
+  let topic: string;
+  let cleanTopics: () => Promise<void>;
+  beforeEach(async () => {
+    s = await createTestStream();
+    topic = uniqueName('test.bridge');
+    cleanTopics = await createTestTopics(kafka, [topic]);
+  });
+  afterEach(async () => {
+    await cleanTopics();
+    await s.cleanup();
+  });
+
+  it('NATS -> Kafka: every message arrives, in order per key, with its key and all headers; poison is dead-lettered', async () => {
+    const subject = s.subject('in');
+    const pub = new JetStreamPublisher(s.nc);
+    const keys = ['e1', 'e2', 'e3', 'e4', 'e5'];
+    const envs = Array.from({ length: 300 }, (_, i) => spellcheckRequest(keys[i % 5] as string, i));
+    await pub.publish(
+      envs.map((e, i) => ({
+        ...asMessage(subject, e, keys[i % 5] as string),
+        headers: { 'x-test': 'yes', 'x-seq': String(i) },
+      })),
+    );
+    await pub.publish([
+      {
+        topic: subject,
+        key: 'bad',
+        value: Buffer.from('not json'),
+        headers: { 'x-test': 'poison' },
+      },
+    ]);
+    const bridge = await startBridge({
+      routes: {
+        natsToKafka: [
+          {
+            name: 'in',
+            stream: s.stream,
+            subject,
+            durable: 'bridge_in',
+            topic,
+            key: { from: 'field', path: 'data.entity_ref.entity_id' },
+            requireJson: true,
+            maxBytes: 1_000_000,
+          },
+        ],
+        kafkaToNats: [],
+      },
+      nc: s.nc,
+      kafka,
+      registry: new Registry(),
+      logger: silentLogger,
+    });
+    try {
+      const got = await readKafka(topic, 300);
+      expect(got).toHaveLength(300);
+      for (const key of keys) {
+        const seqs = got.filter((m) => m.key === key).map((m) => Number(m.headers['x-seq']));
+        expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+        expect(seqs).toHaveLength(60);
+      }
+      expect(got[0]?.headers['x-test']).toBe('yes');
+      expect(got[0]?.headers['huleedu-key']).toBe(got[0]?.key);
+      expect(
+        got.every(
+          (m) =>
+            m.headers['Nats-Msg-Id'] === (JSON.parse(m.value) as { event_id: string }).event_id,
+        ),
+      ).toBe(true);
+      const dlt = await readKafka(`${topic}.DLT`, 1);
+      const body = JSON.parse(dlt[0]?.value ?? '{}') as {
+        error: { message: string };
+        original: { payload: string };
+      };
+      expect(body.error.message).toBe('payload is not JSON');
+      expect(body.original.payload).toBe('not json');
+      expect(bridge.health().healthy).toBe(true);
+    } finally {
+      await bridge.close();
+    }
+    // Everything was acked: nothing waits in the durable consumer.
+    await waitFor(
+      'all acked',
+      async () => (await s.jsm.consumers.info(s.stream, 'bridge_in')).num_ack_pending === 0,
+    );
+  });
+
+  it('Kafka -> NATS: key and headers carried, order per key kept, and a replay is deduplicated by JetStream', async () => {
+    const producer = await KafkaPublisher.connect(kafka);
+    const keys = ['k1', 'k2', 'k3'];
+    await producer.publish(
+      Array.from({ length: 300 }, (_, i) => ({
+        ...asMessage(topic, spellcheckRequest(keys[i % 3] as string, i), keys[i % 3] as string),
+        headers: { 'x-seq': String(i) },
+      })),
+    );
+    await producer.close();
+    const route = (group: string) => ({
+      natsToKafka: [],
+      kafkaToNats: [
+        { name: 'out', topic, group, subject: s.subject('out.{key}'), maxBytes: 1_000_000 },
+      ],
+    });
+    const first = await startBridge({
+      routes: route(uniqueName('g')),
+      nc: s.nc,
+      kafka,
+      registry: new Registry(),
+      logger: silentLogger,
+    });
+    try {
+      await waitFor(
+        '300 stored in JetStream',
+        async () => (await s.jsm.streams.info(s.stream)).state.messages === 300,
+        45_000,
+      );
+    } finally {
+      await first.close();
+    }
+    const seqs = new Map<string, number[]>();
+    for (let seq = 1; seq <= 300; seq++) {
+      const m = await s.jsm.streams.getMessage(s.stream, { seq });
+      const key = m?.header?.get('huleedu-key') ?? '';
+      expect(m?.subject).toBe(s.subject(`out.${key}`));
+      seqs.set(key, [...(seqs.get(key) ?? []), Number(m?.header?.get('x-seq'))]);
+    }
+    for (const key of keys) {
+      const got = seqs.get(key) ?? [];
+      expect(got).toHaveLength(100);
+      expect(got).toEqual([...got].sort((a, b) => a - b));
+    }
+    // A replay (a new group reads everything again) is published again and recognised as duplicates.
+    const registry = new Registry();
+    const replay = await startBridge({
+      routes: route(uniqueName('g')),
+      nc: s.nc,
+      kafka,
+      registry,
+      logger: silentLogger,
+    });
+    try {
+      await waitFor(
+        'replay republished all 300',
+        async () =>
+          /bridge_messages_total\{route="out",direction="kafka_to_nats"\} 300/.test(
+            await registry.metrics(),
+          ),
+        45_000,
+        100,
+      );
+      expect((await s.jsm.streams.info(s.stream)).state.messages).toBe(300);
+    } finally {
+      await replay.close();
+    }
+  });
+});
