@@ -65,6 +65,15 @@ function requestOf(context: EssayContext): RequestSpellcheckParams {
 }
 
 const TIMEOUT_TIMER = 'spellcheck-result-timeout';
+
+/** The result timeout of the current attempt (assigned before this runs). */
+function resultTimeoutOf(context: EssayContext): ScheduleTimerParams {
+  return {
+    key: TIMEOUT_TIMER,
+    delayMs: context.resultTimeoutMs,
+    event: { type: 'SPELLCHECK_TIMEOUT', attempt: context.attempts },
+  };
+}
 const DISPATCH_TIMER = 'spellcheck-dispatch';
 
 /**
@@ -169,11 +178,7 @@ export const essayMachine = setup({
             },
             {
               type: 'scheduleTimer',
-              params: ({ context }) => ({
-                key: TIMEOUT_TIMER,
-                delayMs: context.resultTimeoutMs,
-                event: { type: 'SPELLCHECK_TIMEOUT', attempt: 1 },
-              }),
+              params: ({ context }) => resultTimeoutOf(context),
             },
           ],
         },
@@ -213,11 +218,7 @@ export const essayMachine = setup({
               },
               {
                 type: 'scheduleTimer',
-                params: ({ context }) => ({
-                  key: TIMEOUT_TIMER,
-                  delayMs: context.resultTimeoutMs,
-                  event: { type: 'SPELLCHECK_TIMEOUT', attempt: context.attempts },
-                }),
+                params: ({ context }) => resultTimeoutOf(context),
               },
             ],
           },

@@ -9,6 +9,7 @@ import {
   ensureTopics,
   silentLogger,
 } from '../../messaging/index.ts';
+import { waitFor } from './wait-for.ts';
 
 /**
  * Real infrastructure for integration tests. Missing infrastructure is a failure with a
@@ -88,4 +89,40 @@ export async function createTestStream(duplicateWindowMs = 120_000): Promise<Tes
       await nc.close();
     },
   };
+}
+
+export interface ReadMessage {
+  key: string | null;
+  value: string;
+  headers: Record<string, string>;
+}
+
+/** Every message of a topic, read from the beginning with a throwaway group, until `expected` arrived. */
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  expected: number,
+  timeoutMs = 45_000,
+): Promise<ReadMessage[]> {
+  const out: ReadMessage[] = [];
+  const consumer = kafka.consumer({ groupId: uniqueName('reader') });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
+      out.push({
+        key: message.key?.toString() ?? null,
+        value: message.value?.toString() ?? '',
+        headers,
+      });
+    },
+  });
+  try {
+    await waitFor(`${expected} messages on ${topic}`, () => out.length >= expected, timeoutMs);
+  } finally {
+    await consumer.disconnect();
+  }
+  return out;
 }

@@ -6,6 +6,7 @@ import { asMessage, spellcheckRequest } from '../../helpers/envelopes.ts';
 import {
   createTestStream,
   createTestTopics,
+  readTopic,
   type TestStream,
   testKafka,
   uniqueName,
@@ -13,31 +14,6 @@ import {
 import { waitFor } from '../../helpers/wait-for.ts';
 
 const kafka = testKafka();
-
-/** Every message of a Kafka topic, read with a throwaway group. */
-async function readKafka(topic: string, expected: number) {
-  const out: { key: string; value: string; headers: Record<string, string> }[] = [];
-  const consumer = kafka.consumer({ groupId: uniqueName('reader') });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
-      out.push({
-        key: message.key?.toString() ?? '',
-        value: message.value?.toString() ?? '',
-        headers,
-      });
-    },
-  });
-  try {
-    await waitFor(`${expected} on ${topic}`, () => out.length >= expected, 45_000);
-  } finally {
-    await consumer.disconnect();
-  }
-  return out;
-}
 
 describe('NATS <-> Kafka bridge (real servers)', () => {
   let s: TestStream;
@@ -94,7 +70,7 @@ describe('NATS <-> Kafka bridge (real servers)', () => {
       logger: silentLogger,
     });
     try {
-      const got = await readKafka(topic, 300);
+      const got = await readTopic(kafka, topic, 300);
       expect(got).toHaveLength(300);
       for (const key of keys) {
         const seqs = got.filter((m) => m.key === key).map((m) => Number(m.headers['x-seq']));
@@ -109,7 +85,7 @@ describe('NATS <-> Kafka bridge (real servers)', () => {
             m.headers['Nats-Msg-Id'] === (JSON.parse(m.value) as { event_id: string }).event_id,
         ),
       ).toBe(true);
-      const dlt = await readKafka(`${topic}.DLT`, 1);
+      const dlt = await readTopic(kafka, `${topic}.DLT`, 1);
       const body = JSON.parse(dlt[0]?.value ?? '{}') as {
         error: { message: string };
         original: { payload: string };

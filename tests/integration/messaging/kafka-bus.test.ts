@@ -1,4 +1,3 @@
-import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EventEnvelope, TransientError } from '../../../common-core/index.ts';
@@ -10,40 +9,11 @@ import {
   silentLogger,
 } from '../../../messaging/index.ts';
 import { asMessage, spellcheckRequest } from '../../helpers/envelopes.ts';
-import { createTestTopics, testKafka, uniqueName } from '../../helpers/infra.ts';
+import { createTestTopics, readTopic, testKafka, uniqueName } from '../../helpers/infra.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
 const seqOf = (env: EventEnvelope<unknown>): number =>
   (env.data as { system_metadata: { error_info: { seq: number } } }).system_metadata.error_info.seq;
-
-/** Read every message of a topic from the beginning with a throwaway group. */
-async function readAll(
-  kafka: Kafka,
-  topic: string,
-  expected: number,
-): Promise<{ key: string | null; value: string; headers: Record<string, string> }[]> {
-  const out: { key: string | null; value: string; headers: Record<string, string> }[] = [];
-  const consumer = kafka.consumer({ groupId: uniqueName('reader') });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = String(v);
-      out.push({
-        key: message.key?.toString() ?? null,
-        value: message.value?.toString() ?? '',
-        headers,
-      });
-    },
-  });
-  try {
-    await waitFor(`${expected} messages on ${topic}`, () => out.length >= expected, 30_000);
-  } finally {
-    await consumer.disconnect();
-  }
-  return out;
-}
 
 describe('Kafka bus (real broker)', () => {
   const kafka = testKafka();
@@ -161,7 +131,7 @@ describe('Kafka bus (real broker)', () => {
       });
       await waitFor('good handled', () => handled.length === 1, 30_000);
       await consumer.close();
-      const dlt = await readAll(kafka, `${t}.DLT`, 2);
+      const dlt = await readTopic(kafka, `${t}.DLT`, 2);
       const bodies = dlt.map((m) => JSON.parse(m.value) as DeadLetter);
       expect(bodies[0]?.original).toMatchObject({
         topic: t,
@@ -207,7 +177,7 @@ describe('Kafka bus (real broker)', () => {
             throw new TransientError(`content service down (seq ${seqOf(env)})`);
         },
       });
-      const dlt = await readAll(kafka, `${t}.DLT`, 1);
+      const dlt = await readTopic(kafka, `${t}.DLT`, 1);
       await consumer.close();
       expect(attempts.get('flaky')).toHaveLength(3);
       const down = attempts.get('down') ?? [];
