@@ -7,24 +7,24 @@
  *   status  say what answers.
  * Environment: KAFKA_VERSION (3.9.1), INFRA_TIMEOUT_MS (120000), KAFKA_HOME_DIR (.kafka).
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from 'node:fs';
-import { createConnection } from 'node:net';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jetstreamManager } from '@nats-io/jetstream';
 import pg from 'pg';
 import { bootstrapTopics } from '../cli/topics-command.ts';
 import { connectNats } from '../messaging/index.ts';
+import {
+  type BrokerLayout,
+  brokerLogFile,
+  brokerLogTail,
+  brokerStarts,
+  formatBrokerStorage,
+  portOpen,
+  spawnBroker,
+  writeBrokerConfig,
+} from './kafka-broker.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const VERSION = process.env.KAFKA_VERSION ?? '3.9.1';
@@ -32,7 +32,13 @@ const HOME = resolve(ROOT, process.env.KAFKA_HOME_DIR ?? '.kafka');
 const LIBS = join(HOME, VERSION, 'libs');
 const DATA = join(HOME, 'data');
 const PID_FILE = join(HOME, 'kafka.pid');
-const LOG_FILE = join(HOME, 'kafka.log');
+const LAYOUT: BrokerLayout = {
+  libs: LIBS,
+  dir: HOME,
+  dataDir: DATA,
+  port: 9092,
+  controllerPort: 9093,
+};
 const TIMEOUT_MS = Number(process.env.INFRA_TIMEOUT_MS ?? 120_000);
 const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const NATS_SERVERS = (process.env.NATS_SERVERS ?? '127.0.0.1:4222').split(',');
@@ -92,78 +98,6 @@ function fetchJars(): void {
   );
 }
 
-function writeConfig(): string {
-  mkdirSync(DATA, { recursive: true });
-  const props = join(HOME, 'server.properties');
-  writeFileSync(
-    props,
-    [
-      'process.roles=broker,controller',
-      'node.id=1',
-      'controller.quorum.voters=1@127.0.0.1:9093',
-      'listeners=PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093',
-      'advertised.listeners=PLAINTEXT://127.0.0.1:9092',
-      'controller.listener.names=CONTROLLER',
-      'inter.broker.listener.name=PLAINTEXT',
-      'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
-      `log.dirs=${DATA}`,
-      'num.partitions=3',
-      'offsets.topic.replication.factor=1',
-      'offsets.topic.num.partitions=10',
-      'transaction.state.log.replication.factor=1',
-      'transaction.state.log.min.isr=1',
-      'group.initial.rebalance.delay.ms=0',
-      'auto.create.topics.enable=false',
-      'log.retention.hours=24',
-      '',
-    ].join('\n'),
-  );
-  writeFileSync(
-    join(HOME, 'log4j.properties'),
-    [
-      'log4j.rootLogger=INFO, stdout',
-      'log4j.appender.stdout=org.apache.log4j.ConsoleAppender',
-      'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout',
-      'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n',
-      'log4j.logger.kafka=INFO',
-      'log4j.logger.org.apache.kafka=WARN',
-      'log4j.logger.state.change.logger=WARN',
-      '',
-    ].join('\n'),
-  );
-  return props;
-}
-
-function javaArgs(mainClass: string, args: string[]): string[] {
-  return [
-    '-Xms256m',
-    '-Xmx768m',
-    '-XX:+UseG1GC',
-    '-Djava.awt.headless=true',
-    `-Dlog4j.configuration=file:${join(HOME, 'log4j.properties')}`,
-    '-cp',
-    `${LIBS}/*`,
-    mainClass,
-    ...args,
-  ];
-}
-
-function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((res) => {
-    const socket = createConnection({ port, host });
-    socket.setTimeout(1_000);
-    socket.once('connect', () => {
-      socket.destroy();
-      res(true);
-    });
-    socket.once('error', () => res(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      res(false);
-    });
-  });
-}
-
 function runningPid(): number | undefined {
   if (!existsSync(PID_FILE)) return undefined;
   const pid = Number(readFileSync(PID_FILE, 'utf8').trim());
@@ -190,12 +124,6 @@ async function waitFor(
   );
 }
 
-function logTail(): string {
-  if (!existsSync(LOG_FILE)) return '(no broker log)';
-  const lines = readFileSync(LOG_FILE, 'utf8').trimEnd().split('\n');
-  return `last lines of ${LOG_FILE}:\n${lines.slice(-25).join('\n')}`;
-}
-
 async function kafkaUp(): Promise<void> {
   if (await portOpen(9092)) {
     say('Kafka already answers on 127.0.0.1:9092');
@@ -203,46 +131,24 @@ async function kafkaUp(): Promise<void> {
   }
   ensureJavaAndMaven();
   fetchJars();
-  const props = writeConfig();
-  if (!existsSync(join(DATA, 'meta.properties'))) {
-    const clusterId = randomBytes(16).toString('base64url');
-    say(`formatting KRaft storage (cluster ${clusterId})`);
-    execFileSync(
-      'java',
-      javaArgs('kafka.tools.StorageTool', [
-        'format',
-        '-t',
-        clusterId,
-        '-c',
-        props,
-        '--ignore-formatted',
-      ]),
-      {
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
-  }
+  const props = writeBrokerConfig(LAYOUT);
+  const clusterId = formatBrokerStorage(LAYOUT, props);
+  if (clusterId) say(`formatted KRaft storage (cluster ${clusterId})`);
+  const startsBefore = brokerStarts(LAYOUT);
   const started = Date.now();
-  const out = openSync(LOG_FILE, 'a');
-  const child = spawn('java', javaArgs('kafka.Kafka', [props]), {
-    detached: true,
-    stdio: ['ignore', out, out],
-  });
-  closeSync(out);
+  const child = spawnBroker(LAYOUT, props, { detached: true });
   if (child.pid === undefined) throw new InfraError('could not start java');
   writeFileSync(PID_FILE, String(child.pid));
   child.unref();
-  say(`Kafka ${VERSION} starting (pid ${child.pid}, log ${LOG_FILE})`);
+  say(`Kafka ${VERSION} starting (pid ${child.pid}, log ${brokerLogFile(LAYOUT)})`);
   await waitFor(
     'Kafka on 127.0.0.1:9092',
     async () => {
       if (runningPid() === undefined)
-        throw new InfraError(`Kafka exited during start-up\n${logTail()}`);
-      return (
-        (await portOpen(9092)) && readFileSync(LOG_FILE, 'utf8').includes('Kafka Server started')
-      );
+        throw new InfraError(`Kafka exited during start-up\n${brokerLogTail(LAYOUT)}`);
+      return (await portOpen(9092)) && brokerStarts(LAYOUT) > startsBefore;
     },
-    logTail,
+    () => brokerLogTail(LAYOUT),
   );
   say(`Kafka ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
