@@ -9,6 +9,7 @@ export class BridgeMetrics {
   readonly failures: Counter<L>;
   readonly deadLetters: Counter<L | 'reason'>;
   readonly redeliveries: Counter<L>;
+  readonly duplicates: Counter<L>;
   readonly inFlight: Gauge<L>;
   readonly latency: Histogram<L>;
   readonly lag: Gauge<L>;
@@ -44,6 +45,12 @@ export class BridgeMetrics {
     this.redeliveries = new Counter({
       name: 'bridge_redeliveries_total',
       help: 'Messages received again from the source',
+      labelNames,
+      registers,
+    });
+    this.duplicates = new Counter({
+      name: 'bridge_duplicates_total',
+      help: 'Messages the target already had (JetStream PubAck duplicate: a replay after a crash)',
       labelNames,
       registers,
     });

@@ -4,14 +4,22 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../common-core/index.ts';
 import { KafkaPublisher } from '../messaging/index.ts';
 import { BridgeMetrics } from './bridge-metrics.ts';
+import { Connectivity, type ServerName } from './connectivity.ts';
 import { startKafkaToNats } from './kafka-to-nats.ts';
 import { type RouteHandle, startNatsToKafka } from './nats-to-kafka.ts';
 import type { Routes } from './routes.ts';
 
 export interface Bridge extends AsyncDisposable {
   routes: RouteHandle[];
-  /** Each route's state; the bridge is healthy when every route is. */
-  health(): { healthy: boolean; routes: Record<string, 'up' | 'down'> };
+  /**
+   * Each route's state and each server's; a route is up when its loop runs and both servers
+   * answer. The bridge is healthy when every route is.
+   */
+  health(): {
+    healthy: boolean;
+    routes: Record<string, 'up' | 'down'>;
+    servers: Record<ServerName, 'up' | 'down'>;
+  };
   close(): Promise<void>;
 }
 
@@ -25,6 +33,12 @@ export async function startBridge(options: {
   batchSize?: number;
 }): Promise<Bridge> {
   const metrics = new BridgeMetrics(options.registry);
+  const connectivity = new Connectivity(
+    options.nc,
+    options.kafka,
+    options.registry,
+    options.logger,
+  );
   const publisher = await KafkaPublisher.connect(options.kafka);
   const handles: RouteHandle[] = [];
   for (const route of options.routes.natsToKafka) {
@@ -54,16 +68,19 @@ export async function startBridge(options: {
     closing ??= (async () => {
       await Promise.allSettled(handles.map((h) => h.stop()));
       await publisher.close();
+      await connectivity.close();
     })();
     return closing;
   };
   return {
     routes: handles,
     health: () => {
+      const servers = connectivity.servers();
+      const reachable = servers.nats === 'up' && servers.kafka === 'up';
       const routes = Object.fromEntries(
-        handles.map((h) => [h.name, h.healthy() ? 'up' : 'down'] as const),
+        handles.map((h) => [h.name, reachable && h.healthy() ? 'up' : 'down'] as const),
       );
-      return { healthy: Object.values(routes).every((s) => s === 'up'), routes };
+      return { healthy: Object.values(routes).every((s) => s === 'up'), routes, servers };
     },
     close,
     [Symbol.asyncDispose]: close,

@@ -34,6 +34,8 @@ export async function startKafkaToNats(
   const js = jetstream(deps.nc);
   const consumer = deps.kafka.consumer({
     groupId: route.group,
+    // A bridge that crashed is replaced within ~10 s (kafkajs default: 30 s of stalled partitions).
+    sessionTimeout: 10_000,
     allowAutoTopicCreation: false,
     retry: { retries: Number.MAX_SAFE_INTEGER },
   });
@@ -115,9 +117,11 @@ export async function startKafkaToNats(
         try {
           // Pipelined on one connection: stored in order. On a retry, JetStream drops what
           // already made it (same msg ids).
-          await Promise.all(
+          const acks = await Promise.all(
             plan.map((p) => js.publish(p.subject, p.value, { msgID: p.msgID, headers: p.headers })),
           );
+          const duplicates = acks.filter((a) => a.duplicate).length;
+          if (duplicates) deps.metrics.duplicates.inc(labels, duplicates);
           if (dead.length) await deps.dlt.publish(dead);
           break;
         } catch (error) {
