@@ -1,6 +1,7 @@
 import {
   AckPolicy,
   DeliverPolicy,
+  type JetStreamManager,
   type JsMsg,
   jetstream,
   jetstreamManager,
@@ -44,19 +45,9 @@ export async function startNatsToKafka(
   },
 ): Promise<RouteHandle> {
   const labels = { route: route.name, direction: 'nats_to_kafka' };
+  const batchSize = deps.batchSize ?? 500;
   const jsm = await jetstreamManager(deps.nc);
-  try {
-    await jsm.consumers.info(route.stream, route.durable);
-  } catch {
-    await jsm.consumers.add(route.stream, {
-      durable_name: route.durable,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      filter_subject: route.subject,
-      ack_wait: nanos(30_000),
-      max_ack_pending: 20_000,
-    });
-  }
+  await prepareDurable(jsm, route, batchSize, deps.logger);
   const consumer = await jetstream(deps.nc).consumers.get(route.stream, route.durable);
   const abort = new AbortController();
   let healthy = true;
@@ -92,30 +83,57 @@ export async function startNatsToKafka(
     return { topic: route.topic, key, value: m.data, headers };
   };
 
+  const deadLetter = (m: JsMsg, reason: string): OutgoingMessage => {
+    const incoming: IncomingMessage = {
+      topic: m.subject,
+      partition: 0,
+      offset: String(m.seq),
+      key: null,
+      value: m.data,
+      headers: Object.fromEntries([...(m.headers ?? [])].map(([k, v]) => [k, v.join(',')])),
+      timestamp: Number(m.info.timestampNanos / 1_000_000),
+    };
+    const dl = deadLetterFor(
+      incoming,
+      { code: 'HULEEDU_BRIDGE_REJECTED', message: reason, retryable: false },
+      route.name,
+      1,
+    );
+    return { ...dl, topic: `${route.topic}.DLT` };
+  };
+
+  // consume() keeps pulls outstanding (refilled as messages are taken), so a batch is whatever
+  // arrived while the previous one was written: full batches under load, one round trip of
+  // latency when quiet. The server holds at most max_ack_pending (two batches) unacked.
+  const messages = await consumer.consume({ max_messages: batchSize, expires: 5_000 });
+  const buffer: JsMsg[] = [];
+  let wake: (() => void) | undefined;
+  const arrived = (): void => {
+    wake?.();
+    wake = undefined;
+  };
+  abort.signal.addEventListener('abort', arrived);
+  const pump = (async () => {
+    for await (const m of messages) {
+      buffer.push(m);
+      arrived();
+    }
+  })();
+  void (async () => {
+    for await (const n of messages.status())
+      if (n.type !== 'next' && n.type !== 'heartbeat' && n.type !== 'debug')
+        deps.logger.warn({ route: route.name, status: n }, 'JetStream consumer notice');
+  })();
+
   const loop = (async () => {
-    let failures = 0;
     while (!abort.signal.aborted) {
-      const batch: JsMsg[] = [];
-      try {
-        const messages = await consumer.fetch({
-          max_messages: deps.batchSize ?? 500,
-          expires: 1_000,
+      if (buffer.length === 0) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
         });
-        for await (const m of messages) batch.push(m);
-      } catch (error) {
-        healthy = false;
-        deps.metrics.up.set(labels, 0);
-        deps.logger.warn(
-          { route: route.name, err: (error as Error).message },
-          'NATS fetch failed; retrying',
-        );
-        await sleep(
-          backoffDelay({ maxRetries: 0, initialDelayMs: 200, maxDelayMs: 5_000 }, ++failures),
-          abort.signal,
-        );
         continue;
       }
-      if (batch.length === 0) continue;
+      const batch = buffer.splice(0, batchSize);
       deps.metrics.inFlight.set(labels, batch.length);
       const out: OutgoingMessage[] = [];
       const dead: OutgoingMessage[] = [];
@@ -123,22 +141,7 @@ export async function startNatsToKafka(
         if (m.info.deliveryCount > 1) deps.metrics.redeliveries.inc(labels);
         const r = toKafka(m);
         if ('reason' in r) {
-          const incoming: IncomingMessage = {
-            topic: m.subject,
-            partition: 0,
-            offset: String(m.seq),
-            key: null,
-            value: m.data,
-            headers: Object.fromEntries([...(m.headers ?? [])].map(([k, v]) => [k, v.join(',')])),
-            timestamp: Number(m.info.timestampNanos / 1_000_000),
-          };
-          const dl = deadLetterFor(
-            incoming,
-            { code: 'HULEEDU_BRIDGE_REJECTED', message: r.reason, retryable: false },
-            route.name,
-            1,
-          );
-          dead.push({ ...dl, topic: `${route.topic}.DLT` });
+          dead.push(deadLetter(m, r.reason));
           deps.metrics.deadLetters.inc({ ...labels, reason: r.reason.split(' ')[0] ?? 'rejected' });
         } else {
           out.push(r);
@@ -157,8 +160,9 @@ export async function startNatsToKafka(
             { route: route.name, err: (error as Error).message, attempt },
             'Kafka write failed; retrying',
           );
-          for (const m of batch) m.working();
-          // Shutting down: leave the batch unacked; JetStream redelivers it to the next run.
+          // Hold on to both batches while Kafka is away, so JetStream does not redeliver them.
+          for (const m of [...batch, ...buffer]) m.working();
+          // Shutting down: leave the batch unacked; the next run bridges it first.
           if (abort.signal.aborted) return;
           await sleep(
             backoffDelay({ maxRetries: 0, initialDelayMs: 200, maxDelayMs: 5_000 }, attempt),
@@ -178,7 +182,6 @@ export async function startNatsToKafka(
       deps.metrics.messages.inc(labels, out.length);
       deps.metrics.inFlight.set(labels, 0);
       healthy = true;
-      failures = 0;
       deps.metrics.up.set(labels, 1);
     }
   })();
@@ -198,8 +201,57 @@ export async function startNatsToKafka(
       abort.abort();
       clearInterval(lagTimer);
       await loop;
+      await messages.close().catch(() => {});
+      await pump.catch(() => {});
+      // Pulled and not written: hand back at once rather than after ack_wait.
+      for (const m of buffer.splice(0)) m.nak();
       // Acks are fire-and-forget; make sure they reached the server before the connection goes.
       await deps.nc.flush().catch(() => {});
     },
   };
+}
+
+/**
+ * Create the durable consumer, or take it over from a previous run. Per-key order needs one
+ * bridge per route, reading at most two batches ahead (max_ack_pending). A run that died left
+ * its last batches unacknowledged; JetStream would redeliver them only after ack_wait, behind
+ * newer messages, so the durable is restarted at its ack floor: those messages come first, in
+ * order, and only the ones whose ack was lost reach Kafka twice (with the same event id).
+ */
+async function prepareDurable(
+  jsm: JetStreamManager,
+  route: NatsToKafkaRouteConfig,
+  batchSize: number,
+  logger: Logger,
+): Promise<void> {
+  const config = {
+    durable_name: route.durable,
+    ack_policy: AckPolicy.Explicit,
+    filter_subject: route.subject,
+    ack_wait: nanos(30_000),
+    max_ack_pending: 2 * batchSize,
+  };
+  const info = await jsm.consumers.info(route.stream, route.durable).catch(() => undefined);
+  if (!info) {
+    await jsm.consumers.add(route.stream, { ...config, deliver_policy: DeliverPolicy.All });
+    return;
+  }
+  if (info.num_ack_pending === 0) {
+    if (info.config.max_ack_pending !== config.max_ack_pending)
+      await jsm.consumers.update(route.stream, route.durable, {
+        max_ack_pending: config.max_ack_pending,
+      });
+    return;
+  }
+  const from = info.ack_floor.stream_seq + 1;
+  logger.warn(
+    { route: route.name, unacked: info.num_ack_pending, from },
+    'a previous run left messages unacknowledged; resuming the durable at its ack floor',
+  );
+  await jsm.consumers.delete(route.stream, route.durable);
+  await jsm.consumers.add(route.stream, {
+    ...config,
+    deliver_policy: DeliverPolicy.StartSequence,
+    opt_start_seq: from,
+  });
 }

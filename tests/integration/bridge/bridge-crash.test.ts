@@ -1,0 +1,188 @@
+import type { Kafka } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OutgoingMessage } from '../../../common-core/index.ts';
+import { JetStreamPublisher, KafkaPublisher } from '../../../messaging/index.ts';
+import { type BridgeProcess, bridgeProcess } from '../../helpers/bridge-process.ts';
+import { asMessage, spellcheckRequest } from '../../helpers/envelopes.ts';
+import {
+  createTestStream,
+  createTestTopics,
+  KAFKA_BROKERS,
+  NATS_SERVERS,
+  readTopic,
+  type TestStream,
+  testKafka,
+  uniqueName,
+} from '../../helpers/infra.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
+
+const N = 10_000;
+const KEYS = 50;
+const BATCH = 100;
+const kafka = testKafka();
+
+async function topicSize(k: Kafka, topic: string): Promise<number> {
+  const admin = k.admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** N messages on `topic`, keyed by essay, each with its sequence number in `x-seq`. */
+function stream(topic: string): OutgoingMessage[] {
+  return Array.from({ length: N }, (_, i) => {
+    const key = `e${i % KEYS}`;
+    return { ...asMessage(topic, spellcheckRequest(key, i), key), headers: { 'x-seq': String(i) } };
+  });
+}
+
+describe('bridge killed with SIGKILL in the middle of 10,000 messages each way (real servers)', () => {
+  let source: TestStream;
+  let target: TestStream;
+  let inTopic: string;
+  let outTopic: string;
+  let cleanTopics: () => Promise<void>;
+  let bridge: BridgeProcess;
+  const group = uniqueName('bridge-crash');
+
+  beforeAll(async () => {
+    source = await createTestStream();
+    target = await createTestStream();
+    inTopic = uniqueName('test.bridge.crash.in');
+    outTopic = uniqueName('test.bridge.crash.out');
+    cleanTopics = await createTestTopics(kafka, [inTopic, outTopic]);
+    bridge = await bridgeProcess({
+      routes: {
+        natsToKafka: [
+          {
+            name: 'in',
+            stream: source.stream,
+            subject: source.subject('in'),
+            durable: 'bridge_crash',
+            topic: inTopic,
+          },
+        ],
+        kafkaToNats: [
+          { name: 'out', topic: outTopic, group, subject: target.subject('out.{key}') },
+        ],
+      },
+      natsServers: NATS_SERVERS.join(','),
+      kafkaBrokers: KAFKA_BROKERS.join(','),
+      env: { BRIDGE_BATCH_SIZE: String(BATCH) },
+    });
+  });
+  afterAll(async () => {
+    await bridge?.cleanup();
+    await cleanTopics?.();
+    await source?.cleanup();
+    await target?.cleanup();
+  });
+
+  it('loses nothing; Kafka duplicates are only a lost-ack window with the same event id; JetStream drops the replays', async () => {
+    const toNats = stream(source.subject('in'));
+    const toKafka = stream(outTopic);
+    const nats = new JetStreamPublisher(source.nc);
+    const producer = await KafkaPublisher.connect(kafka);
+    await bridge.start();
+
+    // Feed both sides at ~5,000 messages/s each, and kill the bridge once both directions flow.
+    let published = 0;
+    let killedAt = -1;
+    let storedAtKill = 0;
+    const feed = (async () => {
+      for (; published < N; published += 250) {
+        await Promise.all([
+          nats.publish(toNats.slice(published, published + 250)),
+          producer.publish(toKafka.slice(published, published + 250)),
+        ]);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    await waitFor(
+      'both directions flowing',
+      async () =>
+        (await topicSize(kafka, inTopic)) >= 1_000 &&
+        (await target.jsm.streams.info(target.stream)).state.messages >= 1_000,
+      30_000,
+      20,
+    );
+    expect(await bridge.kill('SIGKILL')).toBeNull();
+    killedAt = published;
+    // Let the server finish what the dead connection had already sent before counting.
+    await new Promise((r) => setTimeout(r, 500));
+    storedAtKill = (await target.jsm.streams.info(target.stream)).state.messages;
+    await feed;
+    await producer.close();
+    expect(killedAt).toBeLessThan(N); // killed mid-stream, not after it
+
+    await bridge.start();
+    // NATS -> Kafka: everything acked means everything is in Kafka.
+    await waitFor(
+      'the durable consumer drained',
+      async () => {
+        const info = await source.jsm.consumers.info(source.stream, 'bridge_crash');
+        return (
+          info.num_pending === 0 && info.num_ack_pending === 0 && info.delivered.stream_seq >= N
+        );
+      },
+      60_000,
+      100,
+    );
+    const inKafka = await readTopic(kafka, inTopic, await topicSize(kafka, inTopic));
+    const ids = inKafka.map((m) => (JSON.parse(m.value) as { event_id: string }).event_id);
+    expect(new Set(ids)).toEqual(new Set(toNats.map((m) => m.id)));
+    // A duplicate carries the same event id, so downstream dedup recognises it.
+    expect(inKafka.every((m, i) => m.headers['Nats-Msg-Id'] === ids[i])).toBe(true);
+    const kafkaDuplicates = inKafka.length - N;
+    // Only the batch whose acks did not reach JetStream is written again.
+    expect(kafkaDuplicates).toBeLessThanOrEqual(2 * BATCH);
+    for (let k = 0; k < KEYS; k++) {
+      const seen = new Set<string>();
+      const firsts: number[] = [];
+      for (const m of inKafka)
+        if (m.key === `e${k}` && !seen.has(m.headers['x-seq'] ?? '')) {
+          seen.add(m.headers['x-seq'] ?? '');
+          firsts.push(Number(m.headers['x-seq']));
+        }
+      expect(firsts).toEqual([...firsts].sort((a, b) => a - b));
+    }
+
+    // Kafka -> NATS: exactly N stored; what the restarted bridge sent again JetStream called duplicates.
+    await waitFor(
+      'all stored in JetStream',
+      async () => (await target.jsm.streams.info(target.stream)).state.messages >= N,
+      60_000,
+      100,
+    );
+    const labels = { route: 'out', direction: 'kafka_to_nats' };
+    await waitFor(
+      'the restarted bridge caught up',
+      async () =>
+        (await bridge.metric('bridge_messages_total', labels)) -
+          (await bridge.metric('bridge_duplicates_total', labels)) ===
+        N - storedAtKill,
+      30_000,
+      100,
+    );
+    const info = await target.jsm.streams.info(target.stream);
+    expect(info.state.messages).toBe(N);
+    const natsDuplicates = await bridge.metric('bridge_duplicates_total', labels);
+    console.info(
+      `SIGKILL after ${killedAt} of ${N} published: ${kafkaDuplicates} duplicates in Kafka, ` +
+        `${natsDuplicates} replays dropped by JetStream as duplicates`,
+    );
+    const seqs = new Map<string, number[]>();
+    const natsIds = new Set<string>();
+    for (let seq = 1; seq <= N; seq++) {
+      const m = await target.jsm.streams.getMessage(target.stream, { seq });
+      natsIds.add(m?.header?.get('Nats-Msg-Id') ?? '');
+      const key = m?.header?.get('huleedu-key') ?? '';
+      seqs.set(key, [...(seqs.get(key) ?? []), Number(m?.header?.get('x-seq'))]);
+    }
+    expect(natsIds).toEqual(new Set(toKafka.map((m) => m.id)));
+    for (const got of seqs.values()) expect(got).toEqual([...got].sort((a, b) => a - b));
+  }, 180_000);
+});
