@@ -125,12 +125,13 @@ async function waitFor(
 }
 
 async function kafkaUp(): Promise<void> {
+  // The jars are needed even when a broker already answers: outage tests start their own.
+  ensureJavaAndMaven();
+  fetchJars();
   if (await portOpen(9092)) {
     say('Kafka already answers on 127.0.0.1:9092');
     return;
   }
-  ensureJavaAndMaven();
-  fetchJars();
   const props = writeBrokerConfig(LAYOUT);
   const clusterId = formatBrokerStorage(LAYOUT, props);
   if (clusterId) say(`formatted KRaft storage (cluster ${clusterId})`);
