@@ -16,6 +16,9 @@ export interface DeadLetter {
     /** The payload as UTF-8 text when it is valid UTF-8, else base64. */
     payload: string;
     payload_encoding: 'utf8' | 'base64';
+    /** Size of the original payload; when above the kept part, `payload` holds its start only. */
+    payload_bytes: number;
+    payload_truncated: boolean;
     timestamp: number;
   };
   error: { code: string; message: string; retryable: boolean };
@@ -24,14 +27,31 @@ export interface DeadLetter {
   failed_at: string;
 }
 
-function payloadOf(value: Uint8Array): { payload: string; payload_encoding: 'utf8' | 'base64' } {
+/**
+ * At most this much of a payload is kept in a dead letter, so that the dead letter of a message
+ * refused for its size still fits in Kafka (1 MB per record by default). The original stays at
+ * its source (topic/partition/offset, or the JetStream stream sequence) for the rest.
+ */
+export const DEAD_LETTER_PAYLOAD_LIMIT = 256 * 1024;
+
+function payloadOf(
+  value: Uint8Array,
+): Pick<
+  DeadLetter['original'],
+  'payload' | 'payload_encoding' | 'payload_bytes' | 'payload_truncated'
+> {
+  const truncated = value.length > DEAD_LETTER_PAYLOAD_LIMIT;
+  const kept = truncated ? value.subarray(0, DEAD_LETTER_PAYLOAD_LIMIT) : value;
+  const size = { payload_bytes: value.length, payload_truncated: truncated };
   try {
+    // A cut may split a character: only the untruncated payload must decode strictly.
     return {
-      payload: new TextDecoder('utf-8', { fatal: true }).decode(value),
+      payload: new TextDecoder('utf-8', { fatal: !truncated }).decode(kept),
       payload_encoding: 'utf8',
+      ...size,
     };
   } catch {
-    return { payload: Buffer.from(value).toString('base64'), payload_encoding: 'base64' };
+    return { payload: Buffer.from(kept).toString('base64'), payload_encoding: 'base64', ...size };
   }
 }
 

@@ -6,6 +6,32 @@ import {
 } from '../../common-core/index.ts';
 
 /**
+ * Bytes per produce request. A broker refuses a record batch (all of one request's messages for
+ * one partition) above `message.max.bytes`, 1 MB by default, and would refuse it on every retry.
+ */
+const MAX_REQUEST_BYTES = 900_000;
+
+/** Split messages, in order, into runs of about `limit` bytes (a larger message goes alone). */
+function chunksOf(messages: readonly OutgoingMessage[], limit: number): OutgoingMessage[][] {
+  const chunks: OutgoingMessage[][] = [];
+  let current: OutgoingMessage[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    let size = m.value.length + (m.key?.length ?? 0) + 70;
+    for (const [k, v] of Object.entries(m.headers ?? {})) size += k.length + v.length + 2;
+    if (current.length > 0 && bytes + size > limit) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(m);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/**
  * Publishes to Kafka with acks from all in-sync replicas. `publish` resolves once every
  * message of the call is acknowledged; messages of one call keep their order per key.
  * Use as `await using publisher = await KafkaPublisher.connect(kafka)`.
@@ -28,7 +54,11 @@ export class KafkaPublisher implements MessagePublisher {
 
   async publish(messages: readonly OutgoingMessage[]): Promise<void> {
     if (this.closed) throw new DependencyUnavailableError('Kafka publisher is closed');
-    if (messages.length === 0) return;
+    // Requests one after another, so that order per key holds across them.
+    for (const chunk of chunksOf(messages, MAX_REQUEST_BYTES)) await this.send(chunk);
+  }
+
+  private async send(messages: readonly OutgoingMessage[]): Promise<void> {
     const byTopic = new Map<string, TopicMessages>();
     for (const m of messages) {
       let entry = byTopic.get(m.topic);

@@ -13,6 +13,9 @@ export async function connectNats(
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1_000,
       timeout: 3_000,
+      // Capturing a stack trace for every request (two Error objects per JetStream publish)
+      // cost ~15% of the bridge's CPU; errors keep their message and code without it.
+      noAsyncTraces: true,
     });
   } catch (error) {
     throw new DependencyUnavailableError(
