@@ -18,8 +18,8 @@ const BridgeSettingsSchema = z.object({
   /** A JSON route file; the platform's default routes when unset. */
   BRIDGE_ROUTES: z.string().min(1).optional(),
   BRIDGE_NATS_STREAM: z.string().min(1).default('HULEEDU'),
-  // Above 500 a JetStream fetch of ~1 KB messages returned nothing here (known issue, see notes).
-  BRIDGE_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(500),
+  /** Messages per Kafka write (split further to fit Kafka's request size); two batches in flight. */
+  BRIDGE_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
 });
 
 runMain('bridge', async () => {

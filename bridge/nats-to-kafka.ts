@@ -18,6 +18,8 @@ import {
 import type { BridgeMetrics } from './bridge-metrics.ts';
 import { fieldAt, type NatsToKafkaRouteConfig } from './routes.ts';
 
+const QUIET_NOTICES = new Set(['next', 'heartbeat', 'debug', 'discard', 'flow_control']);
+
 /** Header carrying the dedup id both ways (JetStream's own name for it). */
 export const MSG_ID_HEADER = 'Nats-Msg-Id';
 
@@ -45,7 +47,7 @@ export async function startNatsToKafka(
   },
 ): Promise<RouteHandle> {
   const labels = { route: route.name, direction: 'nats_to_kafka' };
-  const batchSize = deps.batchSize ?? 500;
+  const batchSize = deps.batchSize ?? 1_000;
   const jsm = await jetstreamManager(deps.nc);
   await prepareDurable(jsm, route, batchSize, deps.logger);
   const consumer = await jetstream(deps.nc).consumers.get(route.stream, route.durable);
@@ -120,9 +122,12 @@ export async function startNatsToKafka(
     }
   })();
   void (async () => {
+    // 'discard' (a pull expired with room left) and the like are routine.
     for await (const n of messages.status())
-      if (n.type !== 'next' && n.type !== 'heartbeat' && n.type !== 'debug')
-        deps.logger.warn({ route: route.name, status: n }, 'JetStream consumer notice');
+      deps.logger[QUIET_NOTICES.has(n.type) ? 'debug' : 'warn'](
+        { route: route.name, status: n },
+        'JetStream consumer notice',
+      );
   })();
 
   const loop = (async () => {
@@ -135,22 +140,38 @@ export async function startNatsToKafka(
       }
       const batch = buffer.splice(0, batchSize);
       deps.metrics.inFlight.set(labels, batch.length);
-      const out: OutgoingMessage[] = [];
+      const out: { m: JsMsg; message: OutgoingMessage }[] = [];
       const dead: OutgoingMessage[] = [];
+      const reject = (m: JsMsg, reason: string): void => {
+        dead.push(deadLetter(m, reason));
+        deps.metrics.deadLetters.inc({ ...labels, reason: reason.split(' ')[0] ?? 'rejected' });
+      };
       for (const m of batch) {
         if (m.info.deliveryCount > 1) deps.metrics.redeliveries.inc(labels);
         const r = toKafka(m);
-        if ('reason' in r) {
-          dead.push(deadLetter(m, r.reason));
-          deps.metrics.deadLetters.inc({ ...labels, reason: r.reason.split(' ')[0] ?? 'rejected' });
-        } else {
-          out.push(r);
-        }
+        if ('reason' in r) reject(m, r.reason);
+        else out.push({ m, message: r });
       }
       // Keep writing until Kafka takes the batch: never ack (and so never lose) before that.
       for (let attempt = 1; ; attempt++) {
         try {
-          await deps.kafka.publish([...out, ...dead]);
+          try {
+            await deps.kafka.publish([...out.map((o) => o.message), ...dead]);
+          } catch (error) {
+            if (!refusedForGood(error)) throw error;
+            // Something Kafka will never take (e.g. above its message.max.bytes): find it by
+            // writing one at a time and dead-letter it, so that the route keeps flowing.
+            for (const o of out.splice(0)) {
+              try {
+                await deps.kafka.publish([o.message]);
+                out.push(o);
+              } catch (e) {
+                if (!refusedForGood(e)) throw e;
+                reject(o.m, `Kafka refused it: ${(e as Error).message}`);
+              }
+            }
+            await deps.kafka.publish(dead);
+          }
           break;
         } catch (error) {
           healthy = false;
@@ -254,4 +275,10 @@ async function prepareDurable(
     deliver_policy: DeliverPolicy.StartSequence,
     opt_start_seq: from,
   });
+}
+
+/** A Kafka error that retrying cannot cure (kafkajs marks it not retriable). */
+function refusedForGood(error: unknown): boolean {
+  const cause = (error as { cause?: { retriable?: unknown } }).cause;
+  return cause?.retriable === false;
 }

@@ -103,6 +103,72 @@ describe('NATS <-> Kafka bridge (real servers)', () => {
     );
   });
 
+  it('NATS -> Kafka: writes are split to fit Kafka; a message Kafka refuses is dead-lettered and the route flows on', async () => {
+    // Repro: a batch above the broker's size limit was retried forever and the route stalled.
+    const small = uniqueName('test.bridge.small');
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        {
+          topic: small,
+          numPartitions: 1,
+          configEntries: [{ name: 'max.message.bytes', value: '200000' }],
+        },
+        { topic: `${small}.DLT`, numPartitions: 1 },
+      ],
+    });
+    const subject = s.subject('big');
+    const pub = new JetStreamPublisher(s.nc);
+    const sized = (i: number, bytes: number) => ({
+      ...asMessage(subject, spellcheckRequest('e1', i, bytes), 'e1'),
+      headers: { 'x-seq': String(i) },
+    });
+    // 4 x 150 KB: together above the topic's 200 KB, each below it; 300 KB: refused alone.
+    const sent = [sized(0, 0), sized(1, 150_000), sized(2, 150_000), sized(3, 300_000)];
+    sent.push(sized(4, 150_000), sized(5, 150_000), sized(6, 0));
+    await pub.publish(sent);
+    const bridge = await startBridge({
+      routes: {
+        natsToKafka: [
+          {
+            name: 'big',
+            stream: s.stream,
+            subject,
+            durable: 'bridge_big',
+            topic: small,
+            key: { from: 'field', path: 'data.entity_ref.entity_id' },
+            requireJson: true,
+            maxBytes: 1_000_000,
+          },
+        ],
+        kafkaToNats: [],
+      },
+      nc: s.nc,
+      kafka,
+      registry: new Registry(),
+      logger: silentLogger,
+    });
+    try {
+      const got = await readTopic(kafka, small, 6);
+      expect(got.map((m) => Number(m.headers['x-seq']))).toEqual([0, 1, 2, 4, 5, 6]);
+      const dlt = await readTopic(kafka, `${small}.DLT`, 1);
+      const body = JSON.parse(dlt[0]?.value ?? '{}') as {
+        error: { message: string };
+        original: { payload_truncated: boolean; payload_bytes: number };
+      };
+      expect(body.error.message).toMatch(/^Kafka refused it: /);
+      expect(body.original.payload_truncated).toBe(true);
+      expect(body.original.payload_bytes).toBe(sent[3]?.value.length);
+      expect(dlt[0]?.headers['x-seq']).toBe('3');
+    } finally {
+      await bridge.close();
+      await admin.deleteTopics({ topics: [small, `${small}.DLT`] }).catch(() => {});
+      await admin.disconnect();
+    }
+  });
+
   it('Kafka -> NATS: key and headers carried, order per key kept, and a replay is deduplicated by JetStream', async () => {
     const producer = await KafkaPublisher.connect(kafka);
     const keys = ['k1', 'k2', 'k3'];
