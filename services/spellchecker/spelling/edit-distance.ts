@@ -110,3 +110,38 @@ export function weightedDistance(typed: string, word: string, max = 3): number {
 
 const VOWEL_CODE = new Int8Array(128);
 for (const v of VOWELS) VOWEL_CODE[v.charCodeAt(0)] = 1;
+
+const bagTyped = new Int32Array(128);
+
+/**
+ * A lower bound of `weightedDistance` that costs O(n + m): every edit changes the letter counts
+ * by at most one letter in and one out, and costs at least `minEditCost`. Lets the ranking skip
+ * the full alignment for most candidates without changing any result.
+ */
+export function letterBoundDistance(typed: string, word: string, minEditCost: number): number {
+  for (let i = 0; i < typed.length; i++) {
+    const c = typed.charCodeAt(i);
+    if (c < 128) bagTyped[c] = (bagTyped[c] as number) + 1;
+  }
+  let missing = 0; // letters of the word that the typed word lacks
+  for (let j = 0; j < word.length; j++) {
+    const c = word.charCodeAt(j);
+    if (c >= 128) continue;
+    const left = (bagTyped[c] as number) - 1;
+    bagTyped[c] = left;
+    if (left < 0) missing++;
+  }
+  let extra = 0; // letters typed that the word lacks
+  for (let i = 0; i < typed.length; i++) {
+    const c = typed.charCodeAt(i);
+    if (c >= 128) continue;
+    const v = bagTyped[c] as number;
+    if (v > 0) extra += v;
+    bagTyped[c] = 0;
+  }
+  for (let j = 0; j < word.length; j++) {
+    const c = word.charCodeAt(j);
+    if (c < 128) bagTyped[c] = 0;
+  }
+  return Math.max(missing, extra) * minEditCost;
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { HuleEduError } from '../../../common-core/index.ts';
 import { matchCase } from '../engine/case.ts';
 import type { Correction, SpellCheckOutcome } from '../engine/spell-check.ts';
-import { weightedDistance } from './edit-distance.ts';
+import { letterBoundDistance, weightedDistance } from './edit-distance.ts';
 import { bigramLines, unigramLines } from './frequency-data.ts';
 import { LEARNER_ERRORS } from './learner-errors.ts';
 import { phoneticKey } from './phonetic.ts';
@@ -45,6 +45,8 @@ export class SpellingEngine {
   private readonly index: SymSpellIndex;
   private readonly bigrams = new Map<string, number>();
   private readonly phonetic = new Map<number, string>();
+  /** Reused candidate buffer of `suggest` (ids are frequency ranks). */
+  private candidates = new Int32Array(4096);
 
   /** Ranking weights; the defaults were tuned on the development set. */
   readonly weights: { distance: number; phonetic: number };
@@ -92,12 +94,17 @@ export class SpellingEngine {
     const lower = typed.toLowerCase();
     if (lower.length > 40) return [];
     const key = phoneticKey(lower);
-    const ids: number[] = [];
+    let count = 0;
     this.index.forEachCandidate(lower, (id) => {
-      ids.push(id);
+      if (count === this.candidates.length) {
+        const grown = new Int32Array(this.candidates.length * 2);
+        grown.set(this.candidates);
+        this.candidates = grown;
+      }
+      this.candidates[count++] = id;
     });
     // Most frequent first: once even a perfect near-match could not enter the top N, stop.
-    ids.sort((a, b) => a - b);
+    const ids = this.candidates.subarray(0, count).sort();
     const withContext = previous !== undefined || next !== undefined;
     const bonusCeiling = this.weights.phonetic + (withContext ? CONTEXT_MAX : 0);
     const ceiling = bonusCeiling - this.weights.distance * MIN_EDIT_COST;
@@ -113,6 +120,7 @@ export class SpellingEngine {
       const allowed = Number.isFinite(floor)
         ? Math.min(MAX_COST, (freq + bonusCeiling - floor) / this.weights.distance)
         : MAX_COST;
+      if (letterBoundDistance(lower, word, MIN_EDIT_COST) > allowed) continue;
       const distance = weightedDistance(lower, word, allowed);
       if (!Number.isFinite(distance)) continue;
       let score = freq - this.weights.distance * distance;

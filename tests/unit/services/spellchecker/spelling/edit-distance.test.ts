@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import {
+  letterBoundDistance,
+  weightedDistance,
+} from '../../../../../services/spellchecker/spelling/edit-distance.ts';
+
+/** A small deterministic generator, so a failure reproduces. */
+function lcg(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x = (x * 1_103_515_245 + 12_345) % 2 ** 31;
+    return x / 2 ** 31;
+  };
+}
+
+describe('edit distance', () => {
+  it('prices learner errors below arbitrary edits', () => {
+    expect(weightedDistance('recieve', 'receive')).toBeLessThan(1); // transposition
+    expect(weightedDistance('seperate', 'separate')).toBeLessThan(1); // vowel
+    expect(weightedDistance('occured', 'occurred')).toBeLessThan(1); // doubled letter
+    expect(weightedDistance('xyz', 'abc')).toBeGreaterThan(2.5);
+    expect(weightedDistance('abcdefgh', 'zyxwvuts', 2)).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('letterBoundDistance never exceeds the weighted distance (so pruning with it is exact)', () => {
+    const rand = lcg(7);
+    const letters = "aeioubcdlmnrst'-";
+    const word = () =>
+      Array.from(
+        { length: 1 + Math.floor(rand() * 10) },
+        () => letters[Math.floor(rand() * letters.length)],
+      ).join('');
+    for (let k = 0; k < 5_000; k++) {
+      const a = word();
+      const b = rand() < 0.5 ? word() : `${a.slice(0, 2)}${word()}`;
+      const exact = weightedDistance(a, b, 100);
+      expect(letterBoundDistance(a, b, 0.45)).toBeLessThanOrEqual(exact + 1e-9);
+    }
+  });
+});
