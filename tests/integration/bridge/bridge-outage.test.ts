@@ -148,6 +148,12 @@ describe('bridge through a Kafka outage and a NATS outage (scratch servers)', ()
     await toKafka(messages('outage.out', 200, 200));
     const inKafka = await readTopic(kafka, 'outage.in', 600, 60_000);
     expect(eventIds(inKafka)).toEqual(new Set([...before, ...during].map((m) => m.id)));
+    // An outage is not a reason to dead-letter anything.
+    const admin = kafka.admin();
+    await admin.connect();
+    const dlt = await admin.fetchTopicOffsets('outage.in.DLT');
+    await admin.disconnect();
+    expect(dlt.reduce((n, p) => n + Number(p.high), 0)).toBe(0);
     await waitFor('Kafka -> NATS resumed', async () => (await storedOut()) === 400, 60_000, 100);
   }, 180_000);
 
