@@ -20,6 +20,19 @@ import { fieldAt, type NatsToKafkaRouteConfig } from './routes.ts';
 
 const QUIET_NOTICES = new Set(['next', 'heartbeat', 'debug', 'discard', 'flow_control']);
 
+/** A message on its way to Kafka, with the JetStream message it came from. */
+interface Bridged {
+  m: JsMsg;
+  message: OutgoingMessage;
+}
+
+/** All header values of a JetStream message, multiple values joined with commas. */
+function headersOf(m: JsMsg): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [k, values] of m.headers ?? []) headers[k] = values.join(',');
+  return headers;
+}
+
 /** Header carrying the dedup id both ways (JetStream's own name for it). */
 export const MSG_ID_HEADER = 'Nats-Msg-Id';
 
@@ -66,8 +79,7 @@ export async function startNatsToKafka(
         return { reason: 'payload is not JSON' };
       }
     }
-    const headers: Record<string, string> = {};
-    for (const [k, values] of m.headers ?? []) headers[k] = values.join(',');
+    const headers = headersOf(m);
     const key =
       route.key.from === 'header'
         ? m.headers?.get(route.key.name) || undefined
@@ -85,14 +97,16 @@ export async function startNatsToKafka(
     return { topic: route.topic, key, value: m.data, headers };
   };
 
-  const deadLetter = (m: JsMsg, reason: string): OutgoingMessage => {
+  /** The dead letter of a message that cannot be bridged, counted by reason. */
+  const rejected = (m: JsMsg, reason: string): OutgoingMessage => {
+    deps.metrics.deadLetters.inc({ ...labels, reason: reason.split(' ')[0] ?? 'rejected' });
     const incoming: IncomingMessage = {
       topic: m.subject,
       partition: 0,
       offset: String(m.seq),
       key: null,
       value: m.data,
-      headers: Object.fromEntries([...(m.headers ?? [])].map(([k, v]) => [k, v.join(',')])),
+      headers: headersOf(m),
       timestamp: Number(m.info.timestampNanos / 1_000_000),
     };
     const dl = deadLetterFor(
@@ -102,6 +116,33 @@ export async function startNatsToKafka(
       1,
     );
     return { ...dl, topic: `${route.topic}.DLT` };
+  };
+
+  /**
+   * One attempt to write a batch. When Kafka refuses a record for good (e.g. above its
+   * message.max.bytes), write one at a time to find it and dead-letter it, so that the route
+   * keeps flowing. Resolves to how many reached the target topic; a retry starts over.
+   */
+  const write = async (out: Bridged[], dead: OutgoingMessage[]): Promise<number> => {
+    try {
+      await deps.kafka.publish([...out.map((o) => o.message), ...dead]);
+      return out.length;
+    } catch (error) {
+      if (!refusedForGood(error)) throw error;
+    }
+    let kept = 0;
+    const refused: OutgoingMessage[] = [];
+    for (const o of out) {
+      try {
+        await deps.kafka.publish([o.message]);
+        kept++;
+      } catch (error) {
+        if (!refusedForGood(error)) throw error;
+        refused.push(rejected(o.m, `Kafka refused it: ${(error as Error).message}`));
+      }
+    }
+    await deps.kafka.publish([...dead, ...refused]);
+    return kept;
   };
 
   // consume() keeps pulls outstanding (refilled as messages are taken), so a batch is whatever
@@ -140,38 +181,19 @@ export async function startNatsToKafka(
       }
       const batch = buffer.splice(0, batchSize);
       deps.metrics.inFlight.set(labels, batch.length);
-      const out: { m: JsMsg; message: OutgoingMessage }[] = [];
+      const out: Bridged[] = [];
       const dead: OutgoingMessage[] = [];
-      const reject = (m: JsMsg, reason: string): void => {
-        dead.push(deadLetter(m, reason));
-        deps.metrics.deadLetters.inc({ ...labels, reason: reason.split(' ')[0] ?? 'rejected' });
-      };
       for (const m of batch) {
         if (m.info.deliveryCount > 1) deps.metrics.redeliveries.inc(labels);
         const r = toKafka(m);
-        if ('reason' in r) reject(m, r.reason);
+        if ('reason' in r) dead.push(rejected(m, r.reason));
         else out.push({ m, message: r });
       }
       // Keep writing until Kafka takes the batch: never ack (and so never lose) before that.
+      let bridged = 0;
       for (let attempt = 1; ; attempt++) {
         try {
-          try {
-            await deps.kafka.publish([...out.map((o) => o.message), ...dead]);
-          } catch (error) {
-            if (!refusedForGood(error)) throw error;
-            // Something Kafka will never take (e.g. above its message.max.bytes): find it by
-            // writing one at a time and dead-letter it, so that the route keeps flowing.
-            for (const o of out.splice(0)) {
-              try {
-                await deps.kafka.publish([o.message]);
-                out.push(o);
-              } catch (e) {
-                if (!refusedForGood(e)) throw e;
-                reject(o.m, `Kafka refused it: ${(e as Error).message}`);
-              }
-            }
-            await deps.kafka.publish(dead);
-          }
+          bridged = await write(out, dead);
           break;
         } catch (error) {
           healthy = false;
@@ -200,7 +222,7 @@ export async function startNatsToKafka(
         );
         deps.metrics.bytes.inc(labels, m.data.length);
       }
-      deps.metrics.messages.inc(labels, out.length);
+      deps.metrics.messages.inc(labels, bridged);
       deps.metrics.inFlight.set(labels, 0);
       healthy = true;
       deps.metrics.up.set(labels, 1);
