@@ -59,3 +59,20 @@ export function asMessage(
     id: env.event_id,
   };
 }
+
+/**
+ * `count` spellcheck requests on `topic`, numbered from `from` (the number in the `x-seq`
+ * header), keyed round-robin over `keys` essays `e0`, `e1`, ...: for checking order per key.
+ */
+export function numberedMessages(
+  topic: string,
+  from: number,
+  count: number,
+  keys: number,
+): OutgoingMessage[] {
+  return Array.from({ length: count }, (_, j) => {
+    const i = from + j;
+    const key = `e${i % keys}`;
+    return { ...asMessage(topic, spellcheckRequest(key, i), key), headers: { 'x-seq': String(i) } };
+  });
+}

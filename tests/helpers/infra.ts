@@ -59,6 +59,17 @@ export async function createTestTopics(
   };
 }
 
+/** How many messages a topic holds (the sum of its partitions' high watermarks). */
+export async function topicSize(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export interface TestStream {
   nc: NatsConnection;
   jsm: JetStreamManager;

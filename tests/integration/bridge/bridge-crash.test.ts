@@ -1,9 +1,7 @@
-import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutgoingMessage } from '../../../common-core/index.ts';
 import { JetStreamPublisher, KafkaPublisher } from '../../../messaging/index.ts';
 import { type BridgeProcess, bridgeProcess } from '../../helpers/bridge-process.ts';
-import { asMessage, spellcheckRequest } from '../../helpers/envelopes.ts';
+import { numberedMessages } from '../../helpers/envelopes.ts';
 import {
   createTestStream,
   createTestTopics,
@@ -12,6 +10,7 @@ import {
   readTopic,
   type TestStream,
   testKafka,
+  topicSize,
   uniqueName,
 } from '../../helpers/infra.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
@@ -20,24 +19,6 @@ const N = 10_000;
 const KEYS = 50;
 const BATCH = 100;
 const kafka = testKafka();
-
-async function topicSize(k: Kafka, topic: string): Promise<number> {
-  const admin = k.admin();
-  await admin.connect();
-  try {
-    return (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-/** N messages on `topic`, keyed by essay, each with its sequence number in `x-seq`. */
-function stream(topic: string): OutgoingMessage[] {
-  return Array.from({ length: N }, (_, i) => {
-    const key = `e${i % KEYS}`;
-    return { ...asMessage(topic, spellcheckRequest(key, i), key), headers: { 'x-seq': String(i) } };
-  });
-}
 
 describe('bridge killed with SIGKILL in the middle of 10,000 messages each way (real servers)', () => {
   let source: TestStream;
@@ -82,8 +63,8 @@ describe('bridge killed with SIGKILL in the middle of 10,000 messages each way (
   });
 
   it('loses nothing; Kafka duplicates are only a lost-ack window with the same event id; JetStream drops the replays', async () => {
-    const toNats = stream(source.subject('in'));
-    const toKafka = stream(outTopic);
+    const toNats = numberedMessages(source.subject('in'), 0, N, KEYS);
+    const toKafka = numberedMessages(outTopic, 0, N, KEYS);
     const nats = new JetStreamPublisher(source.nc);
     const producer = await KafkaPublisher.connect(kafka);
     await bridge.start();

@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startBridge } from '../../../bridge/index.ts';
+import { type Routes, RoutesSchema, startBridge } from '../../../bridge/index.ts';
 import { JetStreamPublisher, KafkaPublisher, silentLogger } from '../../../messaging/index.ts';
 import { asMessage, spellcheckRequest } from '../../helpers/envelopes.ts';
 import {
@@ -14,6 +14,10 @@ import {
 import { waitFor } from '../../helpers/wait-for.ts';
 
 const kafka = testKafka();
+
+/** A route table of one NATS -> Kafka route, with the defaults a route file gets. */
+const natsToKafka = (route: Record<string, unknown>): Routes =>
+  RoutesSchema.parse({ natsToKafka: [route] });
 
 describe('NATS <-> Kafka bridge (real servers)', () => {
   let s: TestStream;
@@ -49,21 +53,7 @@ describe('NATS <-> Kafka bridge (real servers)', () => {
       },
     ]);
     const bridge = await startBridge({
-      routes: {
-        natsToKafka: [
-          {
-            name: 'in',
-            stream: s.stream,
-            subject,
-            durable: 'bridge_in',
-            topic,
-            key: { from: 'field', path: 'data.entity_ref.entity_id' },
-            requireJson: true,
-            maxBytes: 1_000_000,
-          },
-        ],
-        kafkaToNats: [],
-      },
+      routes: natsToKafka({ name: 'in', stream: s.stream, subject, durable: 'bridge_in', topic }),
       nc: s.nc,
       kafka,
       registry: new Registry(),
@@ -130,21 +120,13 @@ describe('NATS <-> Kafka bridge (real servers)', () => {
     sent.push(sized(4, 150_000), sized(5, 150_000), sized(6, 0));
     await pub.publish(sent);
     const bridge = await startBridge({
-      routes: {
-        natsToKafka: [
-          {
-            name: 'big',
-            stream: s.stream,
-            subject,
-            durable: 'bridge_big',
-            topic: small,
-            key: { from: 'field', path: 'data.entity_ref.entity_id' },
-            requireJson: true,
-            maxBytes: 1_000_000,
-          },
-        ],
-        kafkaToNats: [],
-      },
+      routes: natsToKafka({
+        name: 'big',
+        stream: s.stream,
+        subject,
+        durable: 'bridge_big',
+        topic: small,
+      }),
       nc: s.nc,
       kafka,
       registry: new Registry(),
