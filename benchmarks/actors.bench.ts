@@ -3,7 +3,7 @@
  * per active actor. 10,000 essays each take 5 transitions (created, initiated, dispatched,
  * succeeded, concluded) in batches of 500 deliveries — each batch one transaction, as a
  * consumed Kafka batch would be. Runs in a fresh database that it drops afterwards.
- *   npm run bench:actors -- [--essays 10000] [--batch 500] [--lanes 4] [--json]
+ *   npm run bench:actors -- [--essays 10000] [--batch 500] [--lanes 4] [--pool 4] [--json]
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
@@ -22,7 +22,7 @@ await admin.connect();
 await admin.query(`create database ${dbName}`);
 const url = new URL(base);
 url.pathname = `/${dbName}`;
-const database = await openDatabase({ url: url.toString(), maxConnections: 4 });
+const database = await openDatabase({ url: url.toString(), maxConnections: numberArg('pool', 4) });
 
 try {
   const cache = new SnapshotCache(essays * 2, 3_600_000);

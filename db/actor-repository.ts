@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
+import { recordset } from './recordset.ts';
 
 /** A stored actor snapshot row. */
 export interface SnapshotRow {
@@ -27,8 +28,12 @@ export interface OutboxRow {
   topic: string;
   key: string;
   headers: Record<string, string>;
-  /** The serialised envelope, published byte for byte. */
-  payload: string;
+  /**
+   * The envelope, published as exactly `JSON.stringify(envelope)`: it travels to Postgres nested
+   * in the batch's one JSON parameter and is stored as that text (a `json` value keeps its input
+   * text), so it is serialised once instead of once on its own and again, escaped, as a string.
+   */
+  envelope: object;
   eventId: string;
 }
 
@@ -72,14 +77,18 @@ export class VersionConflict extends Error {
   }
 }
 
-/** Rows as one JSON parameter, for `json_to_recordset`. */
-function json(values: readonly object[]) {
-  return sql`${sql.param(JSON.stringify(values))}::json`;
-}
-
 /** One array parameter: drizzle would otherwise expand a JS array into a tuple of parameters. */
 function arr(values: readonly unknown[]) {
   return sql.param(values);
+}
+
+/** Whether `error` (or one of its causes: drizzle wraps driver errors) breaks that unique index. */
+function violates(error: unknown, constraint: string): boolean {
+  for (let e = error; e instanceof Error; e = e.cause) {
+    const pgError = e as { code?: unknown; constraint?: unknown };
+    if (pgError.code === '23505' && pgError.constraint === constraint) return true;
+  }
+  return false;
 }
 
 function rows<T>(result: unknown): T[] {
@@ -131,8 +140,7 @@ export class ActorRepository {
 
   /**
    * Write a processed batch atomically; throws VersionConflict (and rolls back) if fenced.
-   * Each statement takes its rows as ONE JSON parameter expanded by `json_to_recordset`:
-   * `JSON.stringify` is native and far cheaper than escaping thousands of array elements.
+   * Each statement takes its rows column by column (see `recordset`), one parameter per column.
    */
   async writeBatch(w: BatchWrite): Promise<void> {
     await this.db.transaction(async (tx) => {
@@ -140,7 +148,15 @@ export class ActorRepository {
         const r = await tx.execute(sql`
           insert into actor_snapshots (actor_type, actor_id, machine_id, machine_version, snapshot, version, status)
           select "actorType", "actorId", "machineId", "machineVersion", snapshot, version, status
-          from json_to_recordset(${json(w.inserts)}) as u("actorType" text, "actorId" text, "machineId" text, "machineVersion" int, snapshot json, version int, status text)
+          from ${recordset(w.inserts, 'u', {
+            actorType: ['text', (x) => x.actorType],
+            actorId: ['text', (x) => x.actorId],
+            machineId: ['text', (x) => x.machineId],
+            machineVersion: ['int', (x) => x.machineVersion],
+            snapshot: ['json', (x) => x.snapshot as object],
+            version: ['int', (x) => x.version],
+            status: ['text', (x) => x.status],
+          })}
           on conflict do nothing
           returning actor_type || '|' || actor_id as k`);
         const won = new Set(rows<{ k: string }>(r).map((x) => x.k));
@@ -153,7 +169,15 @@ export class ActorRepository {
         const r = await tx.execute(sql`
           update actor_snapshots as a
           set snapshot = u.snapshot, version = u.version, status = u.status, machine_version = u."machineVersion", updated_at = now()
-          from json_to_recordset(${json(w.updates)}) as u("actorType" text, "actorId" text, snapshot json, version int, status text, "expectedVersion" int, "machineVersion" int)
+          from ${recordset(w.updates, 'u', {
+            actorType: ['text', (x) => x.actorType],
+            actorId: ['text', (x) => x.actorId],
+            snapshot: ['json', (x) => x.snapshot as object],
+            version: ['int', (x) => x.version],
+            status: ['text', (x) => x.status],
+            expectedVersion: ['int', (x) => x.expectedVersion],
+            machineVersion: ['int', (x) => x.machineVersion],
+          })}
           where a.actor_type = u."actorType" and a.actor_id = u."actorId" and a.version = u."expectedVersion"
           returning a.actor_type || '|' || a.actor_id as k`);
         const won = new Set(rows<{ k: string }>(r).map((x) => x.k));
@@ -163,39 +187,70 @@ export class ActorRepository {
         if (lost.length) throw new VersionConflict(lost);
       }
       if (w.journal.length) {
-        // A conflict on (actor, event id) means the event was applied before: the caller
-        // re-runs the batch with a deduplication pre-check.
-        const r = await tx.execute(sql`
-          insert into journal (actor_type, actor_id, seq, event_id, event_type, from_state, to_state, rejected)
-          select "actorType", "actorId", seq, "eventId", "eventType", "fromState", "toState", rejected
-          from json_to_recordset(${json(w.journal)}) as u("actorType" text, "actorId" text, seq int, "eventId" text, "eventType" text, "fromState" text, "toState" text, rejected bool)
-          on conflict (actor_type, actor_id, event_id) do nothing
-          returning 1`);
-        if (rows(r).length !== w.journal.length) throw new DuplicateEvent();
+        // A plain insert: a violation of the unique (actor, event id) index means an event was
+        // applied before; the transaction rolls back and the caller re-runs the batch with a
+        // deduplication pre-check. (`on conflict do nothing` would cost a speculative insertion
+        // per row for a case that is rare and rolls back anyway.)
+        try {
+          await tx.execute(sql`
+            insert into journal (actor_type, actor_id, seq, event_id, event_type, from_state, to_state, rejected)
+            select "actorType", "actorId", seq, "eventId", "eventType", "fromState", "toState", rejected
+            from ${recordset(w.journal, 'u', {
+              actorType: ['text', (x) => x.actorType],
+              actorId: ['text', (x) => x.actorId],
+              seq: ['int', (x) => x.seq],
+              eventId: ['text', (x) => x.eventId],
+              eventType: ['text', (x) => x.eventType],
+              fromState: ['text', (x) => x.fromState],
+              toState: ['text', (x) => x.toState],
+              rejected: ['bool', (x) => x.rejected],
+            })}`);
+        } catch (error) {
+          if (violates(error, 'journal_actor_event_idx')) throw new DuplicateEvent();
+          throw error;
+        }
       }
       if (w.outbox.length) {
         await tx.execute(sql`
           insert into outbox (topic, key, headers, payload, event_id)
-          select topic, key, headers, payload, "eventId"
-          from rows from (json_to_recordset(${json(w.outbox)}) as (topic text, key text, headers jsonb, payload text, "eventId" text))
-            with ordinality as u(topic, key, headers, payload, "eventId", n)
-          order by n`);
+          select topic, key, headers, envelope, "eventId"
+          from ${recordset(w.outbox, 'u', {
+            topic: ['text', (x) => x.topic],
+            key: ['text', (x) => x.key],
+            headers: ['jsonb', (x) => x.headers],
+            envelope: ['json text', (x) => x.envelope],
+            eventId: ['text', (x) => x.eventId],
+          })}
+          order by ordinality`);
       }
       if (w.timersFired.length) {
         await tx.execute(sql`
-          delete from timers t using json_to_recordset(${json(w.timersFired)}) as f(id bigint, "dueAt" timestamptz)
+          delete from timers t using ${recordset(w.timersFired, 'f', {
+            id: ['bigint', (x) => x.id],
+            dueAt: ['timestamptz', (x) => x.dueAt],
+          })}
           where t.id = f.id and t.due_at = f."dueAt"`);
       }
       if (w.timersCancelled.length) {
         await tx.execute(sql`
-          delete from timers t using json_to_recordset(${json(w.timersCancelled)}) as c("actorType" text, "actorId" text, "timerKey" text)
+          delete from timers t using ${recordset(w.timersCancelled, 'c', {
+            actorType: ['text', (x) => x.actorType],
+            actorId: ['text', (x) => x.actorId],
+            timerKey: ['text', (x) => x.timerKey],
+          })}
           where t.actor_type = c."actorType" and t.actor_id = c."actorId" and t.timer_key = c."timerKey"`);
       }
       if (w.timersSet.length) {
         await tx.execute(sql`
           insert into timers (actor_type, actor_id, timer_key, due_at, event)
           select "actorType", "actorId", "timerKey", "dueAt", event
-          from json_to_recordset(${json(w.timersSet)}) as u("actorType" text, "actorId" text, "timerKey" text, "dueAt" timestamptz, event jsonb)
+          from ${recordset(w.timersSet, 'u', {
+            actorType: ['text', (x) => x.actorType],
+            actorId: ['text', (x) => x.actorId],
+            timerKey: ['text', (x) => x.timerKey],
+            dueAt: ['timestamptz', (x) => x.dueAt],
+            event: ['jsonb', (x) => x.event as object],
+          })}
           on conflict (actor_type, actor_id, timer_key) do update set due_at = excluded.due_at, event = excluded.event, fired_at = null`);
       }
     });

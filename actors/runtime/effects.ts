@@ -53,7 +53,7 @@ function outboxRow(
     topic: env.event_type,
     key,
     headers,
-    payload: JSON.stringify(env),
+    envelope: env,
     eventId: env.event_id,
   };
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { z } from 'zod';
 
 /** An ISO-8601 timestamp with an explicit offset ("Z" for UTC), as Pydantic writes it. */
@@ -18,7 +18,8 @@ export function nowIso(): string {
  * (and deduplicated) effect instead of a second, distinct one.
  */
 export function derivedUuid(...parts: string[]): string {
-  const hex = createHash('sha256').update(parts.join('\u0000')).digest('hex');
+  // One-shot hash(): no Hash object per call (this runs once per emitted event).
+  const hex = hash('sha256', parts.join('\u0000'), 'hex');
   const variant = ((Number.parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

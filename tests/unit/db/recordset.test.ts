@@ -1,0 +1,81 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Database, openDatabase } from '../../../db/index.ts';
+import { recordset } from '../../../db/recordset.ts';
+
+interface Row {
+  name: string | null;
+  n: number;
+  ok: boolean;
+  at: Date;
+  doc: object;
+}
+
+// Values a naive delimiter or escaping scheme would break on.
+const awkward: Row[] = [
+  { name: 'plain', n: 1, ok: true, at: new Date('2026-01-02T03:04:05.678Z'), doc: { a: 1 } },
+  {
+    name: 'quote " backslash \\ comma , brace { } \u001e\u001f\n\t tab',
+    n: -2,
+    ok: false,
+    at: new Date(0),
+    doc: { s: 'record separator \u001e inside a string', u: 'é 漢字 😀', nested: [null, 'x'] },
+  },
+  { name: '', n: 0, ok: true, at: new Date('2030-12-31T23:59:59.999Z'), doc: {} },
+  { name: null, n: 2_147_483_647, ok: false, at: new Date('1999-01-01T00:00:00.000Z'), doc: [] },
+];
+
+describe('recordset (PGlite)', () => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await openDatabase({ url: 'pglite://memory', migrate: false });
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+
+  const select = async (rows: readonly Row[]) =>
+    (
+      (await database.db.execute(sql`
+        select name, n, ok, at, doc, doc_text from ${recordset(rows, 'u', {
+          name: ['text', (r) => r.name],
+          n: ['int', (r) => r.n],
+          ok: ['bool', (r) => r.ok],
+          at: ['timestamptz', (r) => r.at],
+          doc: ['json', (r) => r.doc],
+          doc_text: ['json text', (r) => r.doc],
+        })} order by ordinality`)) as unknown as {
+        rows: {
+          name: string | null;
+          n: number;
+          ok: boolean;
+          at: string | Date;
+          doc: unknown;
+          doc_text: string;
+        }[];
+      }
+    ).rows;
+
+  it('carries every value of every column unchanged, in the rows order', async () => {
+    const got = await select(awkward);
+    expect(got).toHaveLength(awkward.length);
+    got.forEach((row, i) => {
+      const want = awkward[i] as Row;
+      expect(row.name).toBe(want.name);
+      expect(row.n).toBe(want.n);
+      expect(row.ok).toBe(want.ok);
+      expect(new Date(row.at).toISOString()).toBe(want.at.toISOString());
+      expect(row.doc).toEqual(want.doc);
+      // `json text` is the document exactly as JSON.stringify wrote it (published byte for byte).
+      expect(row.doc_text).toBe(JSON.stringify(want.doc));
+    });
+  });
+
+  it('handles a single row whose only text is empty', async () => {
+    const one: Row = { name: '', n: 5, ok: true, at: new Date(5), doc: {} };
+    const got = await select([one]);
+    expect(got).toHaveLength(1);
+    expect(got[0]?.name).toBe('');
+    expect(got[0]?.doc_text).toBe('{}');
+  });
+});
