@@ -28,12 +28,8 @@ export interface OutboxRow {
   topic: string;
   key: string;
   headers: Record<string, string>;
-  /**
-   * The envelope, published as exactly `JSON.stringify(envelope)`: it travels to Postgres nested
-   * in the batch's one JSON parameter and is stored as that text (a `json` value keeps its input
-   * text), so it is serialised once instead of once on its own and again, escaped, as a string.
-   */
-  envelope: object;
+  /** The serialised envelope (JSON text), stored and published byte for byte. */
+  payload: string;
   eventId: string;
 }
 
@@ -213,12 +209,12 @@ export class ActorRepository {
       if (w.outbox.length) {
         await tx.execute(sql`
           insert into outbox (topic, key, headers, payload, event_id)
-          select topic, key, headers, envelope, "eventId"
+          select topic, key, headers, payload, "eventId"
           from ${recordset(w.outbox, 'u', {
             topic: ['text', (x) => x.topic],
             key: ['text', (x) => x.key],
             headers: ['jsonb', (x) => x.headers],
-            envelope: ['json text', (x) => x.envelope],
+            payload: ['json text', (x) => x.payload],
             eventId: ['text', (x) => x.eventId],
           })}
           order by ordinality`);

@@ -65,7 +65,10 @@ export class ActorRuntime {
    * so this host never races itself on a cached actor.
    */
   async process(deliveries: readonly Delivery[]): Promise<ProcessResult> {
-    const keys = [...new Set(deliveries.map((d) => keyOf(d.actorType, d.actorId)))];
+    // Each delivery's actor key, built once: the same string object is then hashed once however
+    // many maps it is looked up in.
+    const actorKeys = deliveries.map((d) => keyOf(d.actorType, d.actorId));
+    const keys = [...new Set(actorKeys)];
     for (;;) {
       const busy = keys
         .map((k) => this.inFlight.get(k))
@@ -73,10 +76,10 @@ export class ActorRuntime {
       if (busy.length === 0) break;
       await Promise.allSettled(busy);
     }
-    const run = this.processNow(deliveries, false).catch((error: unknown) => {
+    const run = this.processNow(deliveries, actorKeys, false).catch((error: unknown) => {
       // Rare: an event was applied before (a redelivery after a lost offset commit). Re-run
       // with the deduplication pre-check against the database.
-      if (error instanceof DuplicateEvent) return this.processNow(deliveries, true);
+      if (error instanceof DuplicateEvent) return this.processNow(deliveries, actorKeys, true);
       throw error;
     });
     const settled = run.catch(() => {});
@@ -134,6 +137,7 @@ export class ActorRuntime {
    */
   private async processNow(
     deliveries: readonly Delivery[],
+    actorKeys: readonly string[],
     precheck: boolean,
   ): Promise<ProcessResult> {
     const started = performance.now();
@@ -141,31 +145,34 @@ export class ActorRuntime {
     if (deliveries.length === 0) return result;
     const { repository, cache, metrics } = this.deps;
     const now = this.now();
+    const timestamp = now.toISOString();
 
     // 1. Deduplicate against what was already applied (and within the batch).
     // Actors not in memory are read from the database anyway: check those always.
     const done = await repository.processedAmong(
-      precheck ? deliveries : deliveries.filter((d) => !cache.has(keyOf(d.actorType, d.actorId))),
+      precheck ? deliveries : deliveries.filter((_, i) => !cache.has(actorKeys[i] as string)),
     );
     const seen = new Set<string>();
     const fresh: Delivery[] = [];
-    for (const d of deliveries) {
+    const freshKeys: string[] = [];
+    deliveries.forEach((d, i) => {
       const k = `${d.actorType}|${d.actorId}|${d.eventId}`;
       if (done.has(k) || seen.has(k)) {
         result.duplicates++;
         metrics?.duplicates.inc({ actor_type: d.actorType });
-        continue;
+        return;
       }
       seen.add(k);
       fresh.push(d);
-    }
+      freshKeys.push(actorKeys[i] as string);
+    });
 
     // 2. Load the actors that are not in memory, in one query.
     const working = new Map<string, Working>();
     const toLoad: { actorType: string; actorId: string }[] = [];
-    for (const d of fresh) {
-      const key = keyOf(d.actorType, d.actorId);
-      if (working.has(key)) continue;
+    fresh.forEach((d, i) => {
+      const key = freshKeys[i] as string;
+      if (working.has(key)) return;
       const definition = this.deps.definitions[d.actorType];
       if (!definition) throw new UnknownMachineVersionError(d.actorType, d.actorId, 0, 0);
       const cached = cache.get(key);
@@ -180,7 +187,7 @@ export class ActorRuntime {
         dirty: false,
       });
       if (!cached) toLoad.push({ actorType: d.actorType, actorId: d.actorId });
-    }
+    });
     for (const row of await repository.loadSnapshots(toLoad)) {
       const w = working.get(keyOf(row.actorType, row.actorId));
       if (!w) continue;
@@ -203,14 +210,16 @@ export class ActorRuntime {
       string,
       { set?: BatchWrite['timersSet'][number]; cancel?: BatchWrite['timersCancelled'][number] }
     >();
-    for (const d of fresh) {
-      const w = working.get(keyOf(d.actorType, d.actorId)) as Working;
+    for (let i = 0; i < fresh.length; i++) {
+      const d = fresh[i] as Delivery;
+      const w = working.get(freshKeys[i] as string) as Working;
       const cause = {
         actorType: d.actorType,
         actorId: d.actorId,
         eventId: d.eventId,
         correlationId: d.correlationId ?? null,
         now,
+        timestamp,
       };
       if (d.firedTimer) write.timersFired.push(d.firedTimer);
       let effects: readonly { type: string; params?: unknown }[] = [];
