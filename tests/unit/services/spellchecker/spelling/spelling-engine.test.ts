@@ -79,6 +79,15 @@ describe('SpellingEngine.check', () => {
     expect(engine.check(text)).toEqual({ correctedText: text, corrections: [] });
   });
 
+  it('accepts American and British spellings alike (bug: "favor" became "fever")', () => {
+    const us =
+      'The color of her behavior at the center was a labor of love in defense of favor; fulfill it.';
+    const uk =
+      'The colour of her behaviour at the centre was a labour of love in defence of favour; fulfil it.';
+    expect(engine.check(us)).toEqual({ correctedText: us, corrections: [] });
+    expect(engine.check(uk)).toEqual({ correctedText: uk, corrections: [] });
+  });
+
   it('refuses an unsupported language and accepts empty text', () => {
     expect(() => engine.check('hej', 'sv')).toThrow(HuleEduError);
     expect(() => engine.check('hej', 'sv')).toThrow(/language 'sv' is not supported/);
@@ -96,7 +105,7 @@ describe('SpellingEngine.check', () => {
 });
 
 describe('development-set accuracy (regression guard)', () => {
-  it('keeps top-1 at or above the level reached (90.3%, minus a small margin)', () => {
+  it('keeps top-1 at or above the level reached (91.0%, minus a small margin)', () => {
     const require = createRequire(import.meta.url);
     const pairs = Object.entries(
       JSON.parse(
@@ -109,6 +118,6 @@ describe('development-set accuracy (regression guard)', () => {
         /^[a-z]+$/.test(w) && /^[A-Za-z]+$/.test(r) && !bare.isWord(w) && !LEARNER_ERRORS.has(w),
     );
     const hits = dev.filter(([w, r]) => bare.suggest(w, 1)[0]?.word === r.toLowerCase()).length;
-    expect(hits / dev.length).toBeGreaterThanOrEqual(0.895);
+    expect(hits / dev.length).toBeGreaterThanOrEqual(0.905);
   });
 });
