@@ -79,24 +79,31 @@ export class SymSpellIndex {
 
   private stamp = new Int32Array(0);
   private generation = 0;
+  /** Word lengths by id: the length filter runs for every visited id, a string's length is a pointer away. */
+  private lengths = new Uint8Array(0);
 
   /**
    * Calls `visit` once for each word within `maxDistance` deletes-on-both-sides of `typed` whose
    * length differs by at most `maxDistance` (a superset of the real matches: verify them).
    */
   forEachCandidate(typed: string, visit: (id: number) => void): void {
-    if (this.stamp.length !== this.words.length) this.stamp = new Int32Array(this.words.length);
+    if (this.stamp.length !== this.words.length) {
+      this.stamp = new Int32Array(this.words.length);
+      this.lengths = Uint8Array.from(this.words, (w) => Math.min(w.length, 255));
+    }
     const gen = ++this.generation;
     const len = typed.length;
-    for (const v of variants(typed.slice(0, this.prefixLength), this.maxDistance)) {
+    const { ids, stamp, lengths, maxDistance } = this;
+    for (const v of variants(typed.slice(0, this.prefixLength), maxDistance)) {
       const o = this.offsets.get(v);
       if (o === undefined) continue;
-      const n = this.ids[o] as number;
-      for (let k = o + 1; k <= o + n; k++) {
-        const id = this.ids[k] as number;
-        if (this.stamp[id] === gen) continue;
-        this.stamp[id] = gen;
-        if (Math.abs((this.words[id] as string).length - len) <= this.maxDistance) visit(id);
+      const end = o + (ids[o] as number);
+      for (let k = o + 1; k <= end; k++) {
+        const id = ids[k] as number;
+        if (stamp[id] === gen) continue;
+        stamp[id] = gen;
+        const d = (lengths[id] as number) - len;
+        if (d <= maxDistance && d >= -maxDistance) visit(id);
       }
     }
   }

@@ -37,4 +37,23 @@ describe('edit distance', () => {
       expect(letterBoundDistance(a, b, 0.45)).toBeLessThanOrEqual(exact + 1e-9);
     }
   });
+
+  it('gives up past max only when the distance is past max (bug: a transposition jumps a row)', () => {
+    // "peice" -> "piece" is one vowel swap (0.45), but every cell of one row is above it: the
+    // early exit used to return Infinity, and the top-1 search then picked "peace".
+    expect(weightedDistance('peice', 'piece', 0.5)).toBeCloseTo(weightedDistance('peice', 'piece'));
+    const rand = lcg(11);
+    const word = () =>
+      Array.from(
+        { length: 1 + Math.floor(rand() * 8) },
+        () => 'aeirst'[Math.floor(rand() * 6)],
+      ).join('');
+    for (let k = 0; k < 5_000; k++) {
+      const a = word();
+      const b = rand() < 0.5 ? word() : a.split('').reverse().join('');
+      const exact = weightedDistance(a, b, 100);
+      const max = rand() * 3;
+      expect(weightedDistance(a, b, max)).toBe(exact <= max ? exact : Number.POSITIVE_INFINITY);
+    }
+  });
 });

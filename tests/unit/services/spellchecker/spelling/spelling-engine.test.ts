@@ -88,6 +88,19 @@ describe('SpellingEngine.check', () => {
     expect(engine.check(uk)).toEqual({ correctedText: uk, corrections: [] });
   });
 
+  it('prefers the error model over raw frequency: omissions, first letters, vowel swaps', () => {
+    const bare = new SpellingEngine({ learnerErrors: new Map() });
+    const best = (w: string) => bare.suggest(w, 1)[0]?.word;
+    // Letters left out ("sting", "father" are more frequent, one vowel away).
+    expect(best('stong')).toBe('strong');
+    expect(best('futher')).toBe('further');
+    // A first letter is rarely wrong ("device", "resistant" differ there).
+    expect(best('sevice')).toBe('service');
+    expect(best('hesistant')).toBe('hesitant');
+    // Swapped vowels ("peace" is one vowel away, and more frequent).
+    expect(best('peice')).toBe('piece');
+  });
+
   it('refuses an unsupported language and accepts empty text', () => {
     expect(() => engine.check('hej', 'sv')).toThrow(HuleEduError);
     expect(() => engine.check('hej', 'sv')).toThrow(/language 'sv' is not supported/);
@@ -105,7 +118,7 @@ describe('SpellingEngine.check', () => {
 });
 
 describe('development-set accuracy (regression guard)', () => {
-  it('keeps top-1 at or above the level reached (91.0%, minus a small margin)', () => {
+  it('keeps top-1 at or above the level reached (93.5%, minus a small margin)', () => {
     const require = createRequire(import.meta.url);
     const pairs = Object.entries(
       JSON.parse(
@@ -118,6 +131,6 @@ describe('development-set accuracy (regression guard)', () => {
         /^[a-z]+$/.test(w) && /^[A-Za-z]+$/.test(r) && !bare.isWord(w) && !LEARNER_ERRORS.has(w),
     );
     const hits = dev.filter(([w, r]) => bare.suggest(w, 1)[0]?.word === r.toLowerCase()).length;
-    expect(hits / dev.length).toBeGreaterThanOrEqual(0.905);
+    expect(hits / dev.length).toBeGreaterThanOrEqual(0.93);
   });
 });
