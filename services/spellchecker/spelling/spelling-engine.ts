@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { HuleEduError } from '../../../common-core/index.ts';
 import { matchCase } from '../engine/case.ts';
@@ -55,7 +63,11 @@ export class SpellingEngine {
    */
   private readonly followers = new Map<number, Map<number, number>>();
   private readonly preceders = new Map<number, Map<number, number>>();
-  private readonly phonetic = new Map<number, string>();
+  /** Phonetic key ids by word id (0: not computed yet), interned lazily. */
+  private phoneticIds = new Int32Array(0);
+  private readonly phoneticKeys = new Map<string, number>();
+  /** Letters a-z present in each word, as bits: an O(1) first bound on the distance. */
+  private letterMasks = new Int32Array(0);
   /** Reused candidate buffer of `suggest` (ids are frequency ranks). */
   private candidates = new Int32Array(4096);
   /** Reused letter counts of the word being corrected. */
@@ -83,6 +95,8 @@ export class SpellingEngine {
       logFreq.push(Math.log(Number(line.slice(sp + 1))));
     }
     this.rankFreq = Float64Array.from(logFreq);
+    this.phoneticIds = new Int32Array(this.words.length);
+    this.letterMasks = Int32Array.from(this.words, letterMask);
     this.index = loadIndex(
       this.words,
       options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir,
@@ -109,6 +123,8 @@ export class SpellingEngine {
     const lower = typed.toLowerCase();
     if (lower.length > 40) return [];
     const key = phoneticKey(lower);
+    let keyId = this.phoneticKeys.get(key) ?? -1;
+    const typedMask = letterMask(lower);
     let count = 0;
     this.index.forEachCandidate(lower, (id) => {
       if (count === this.candidates.length) {
@@ -142,16 +158,27 @@ export class SpellingEngine {
       // bound of its distance; then its own phonetic and omission bonuses; then context (two
       // lookups). Only what is left is aligned, and the alignment gives up past the largest
       // distance at which the candidate could still enter the top N.
-      const bound = bag.bound(word, CHEAPEST_EDIT);
       const finite = Number.isFinite(floor);
       const room = finite ? (freq - floor) / distanceWeight : Number.POSITIVE_INFINITY;
-      if (bound > MAX_COST || bound > room + bonusMax / distanceWeight) continue;
-      let candidateKey = this.phonetic.get(id);
-      if (candidateKey === undefined) {
-        candidateKey = phoneticKey(word);
-        this.phonetic.set(id, candidateKey);
+      const limit = Math.min(MAX_COST, room + bonusMax / distanceWeight);
+      // Each letter the word has and the typed word lacks (or the reverse) costs an edit.
+      const wordMask = this.letterMasks[id] as number;
+      const lettersApart = Math.max(
+        bitCount(wordMask & ~typedMask),
+        bitCount(typedMask & ~wordMask),
+      );
+      if (lettersApart * CHEAPEST_EDIT > limit) continue;
+      const bound = bag.bound(word, CHEAPEST_EDIT);
+      if (bound > limit) continue;
+      let candidateKey = this.phoneticIds[id] as number;
+      if (candidateKey === 0) {
+        const k = phoneticKey(word);
+        candidateKey = this.phoneticKeys.get(k) ?? this.phoneticKeys.size + 1;
+        this.phoneticKeys.set(k, candidateKey);
+        this.phoneticIds[id] = candidateKey;
+        if (k === key) keyId = candidateKey;
       }
-      let bonus = candidateKey === key ? phoneticBonus : 0;
+      let bonus = candidateKey === keyId ? phoneticBonus : 0;
       if (word.length > lower.length && isSubsequence(lower, word)) bonus += OMISSION_BONUS;
       if (bound > room + (bonus + contextCeiling) / distanceWeight) continue;
       if (withContext) bonus += this.contextBonus(id, follows, precedes);
@@ -264,6 +291,23 @@ export class SpellingEngine {
   }
 }
 
+/** The letters a-z of `word` as bits 0-25. */
+function letterMask(word: string): number {
+  let mask = 0;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i) - 97;
+    if (c >= 0 && c < 26) mask |= 1 << c;
+  }
+  return mask;
+}
+
+/** Set bits in a 32-bit integer. */
+function bitCount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
+
 /** Whether `short` is `long` with letters left out (in order). */
 function isSubsequence(short: string, long: string): boolean {
   let i = 0;
@@ -284,7 +328,7 @@ export function defaultCacheDir(): string {
 function loadIndex(words: readonly string[], cacheDir: string | null): SymSpellIndex {
   if (cacheDir === null) return SymSpellIndex.build(words);
   const fingerprint = createHash('sha256').update(words.join('\n')).digest('hex').slice(0, 16);
-  const file = join(cacheDir, `symspell-en-v2-d2p7-${fingerprint}.bin`);
+  const file = join(cacheDir, `symspell-en-v3-d2p7-${fingerprint}.bin`);
   try {
     if (existsSync(file)) return SymSpellIndex.deserialize(readFileSync(file), words);
   } catch {
@@ -296,6 +340,10 @@ function loadIndex(words: readonly string[], cacheDir: string | null): SymSpellI
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, index.serialize());
     renameSync(tmp, file);
+    // Caches of other lexicons or index formats are dead weight (tens of MB each).
+    for (const old of readdirSync(cacheDir))
+      if (/^symspell-en-.*\.bin$/.test(old) && join(cacheDir, old) !== file)
+        rmSync(join(cacheDir, old), { force: true });
   } catch {
     // read-only location: keep the index in memory only
   }
