@@ -207,12 +207,10 @@ export class SpellingEngine {
     // How much more often the pair occurs than the word's own frequency would suggest.
     const forSecond = 0.35 * (logCount - (this.rankFreq[b] as number) + 10);
     const forFirst = 0.35 * (logCount - (this.rankFreq[a] as number) + 10);
-    let follow = this.followers.get(a);
-    if (!follow) this.followers.set(a, (follow = new Map()));
-    follow.set(b, forSecond);
-    let precede = this.preceders.get(b);
-    if (!precede) this.preceders.set(b, (precede = new Map()));
-    precede.set(a, forFirst);
+    const follow = this.followers.get(a) ?? new Map<number, number>();
+    this.followers.set(a, follow.set(b, forSecond));
+    const precede = this.preceders.get(b) ?? new Map<number, number>();
+    this.preceders.set(b, precede.set(a, forFirst));
   }
 
   /** Bigram evidence for candidate `id` between its neighbours' follower/preceder tables. */
