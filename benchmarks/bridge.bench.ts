@@ -1,7 +1,9 @@
 /**
  * Bridge throughput each way with 1 KB envelopes, and end-to-end latency (publish on NATS ->
  * readable in Kafka) at a steady rate. Uses its own JetStream stream and Kafka topics.
- *   npm run bench:bridge -- [--messages 50000] [--batch 1000] [--json]
+ * Both directions first run once unmeasured (`--warmup` messages each way): a broker that has
+ * just started runs well below its steady pace for a while.
+ *   npm run bench:bridge -- [--messages 50000] [--batch 1000] [--warmup 10000] [--json]
  */
 import { randomUUID } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -35,8 +37,17 @@ const stream = `BENCH_${id}`;
 await ensureStream(jsm, { name: stream, subjects: [`bench.${id}.>`], duplicateWindowMs: 120_000 });
 const inTopic = `bench.bridge.in.${id}`;
 const outTopic = `bench.bridge.out.${id}`;
+const warmTopic = `bench.bridge.warm.${id}`;
+const benchTopics = [
+  inTopic,
+  `${inTopic}.DLT`,
+  outTopic,
+  `${outTopic}.DLT`,
+  warmTopic,
+  `${warmTopic}.DLT`,
+];
 await ensureTopics(kafka, {
-  topics: [inTopic, `${inTopic}.DLT`, outTopic, `${outTopic}.DLT`],
+  topics: benchTopics,
   partitions: 3,
   replicationFactor: 1,
   timeoutMs: 30_000,
@@ -77,9 +88,55 @@ const msgs = (topic: string, n: number) =>
     ),
   );
 
+/**
+ * Both directions once with `n` messages on their own subject and topic, unmeasured: a broker
+ * that has just started (a JVM) runs the first seconds well below its steady pace.
+ */
+async function warmUp(n: number, js: JetStreamPublisher): Promise<void> {
+  if (n <= 0) return;
+  const bridge = await startBridge({
+    routes: {
+      natsToKafka: [
+        {
+          name: 'warm-in',
+          stream,
+          subject: `bench.${id}.warm.in`,
+          durable: 'bench_warm',
+          topic: warmTopic,
+          key: { from: 'field', path: 'data.entity_ref.entity_id' },
+          requireJson: true,
+          maxBytes: 1_000_000,
+        },
+      ],
+      kafkaToNats: [
+        {
+          name: 'warm-out',
+          topic: warmTopic,
+          group: `bench-warm-${id}`,
+          subject: `bench.${id}.warm.out`,
+          maxBytes: 1_000_000,
+        },
+      ],
+    },
+    nc,
+    kafka,
+    registry: new Registry(),
+    logger: silentLogger,
+  });
+  const warm = msgs(`bench.${id}.warm.in`, n);
+  for (let i = 0; i < warm.length; i += 1000) await js.publish(warm.slice(i, i + 1000));
+  // Through to Kafka, then back out to JetStream (2n in the stream: n in, n out).
+  const deadline = Date.now() + 120_000;
+  while ((await streamCount()) < 2 * n && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
+  await bridge.close();
+}
+
 try {
-  // NATS -> Kafka: a backlog of `total` messages, then the bridge drains it.
   const js = new JetStreamPublisher(nc);
+  const warmup = numberArg('warmup', 10_000);
+  await warmUp(warmup, js);
+  // NATS -> Kafka: a backlog of `total` messages, then the bridge drains it.
   const inSubject = `bench.${id}.in`;
   const batch = msgs(inSubject, total);
   for (let i = 0; i < batch.length; i += 1000) await js.publish(batch.slice(i, i + 1000));
@@ -166,7 +223,7 @@ try {
   await b2.close();
 
   report(
-    `Bridge, ${total} envelopes of ~1 KB each way (acks=all to Kafka, PubAck + msg id to JetStream)`,
+    `Bridge, ${total} envelopes of ~1 KB each way (acks=all to Kafka, PubAck + msg id to JetStream), after a warm-up of ${warmup} each way`,
     [
       `NATS -> Kafka: ${natsToKafka.perSecond} msg/s (first message after ${natsToKafka.firstMs} ms)`,
       `Kafka -> NATS: ${kafkaToNats.perSecond} msg/s (first message after ${kafkaToNats.firstMs} ms, group join included)`,
@@ -180,9 +237,7 @@ try {
     },
   );
 } finally {
-  await admin
-    .deleteTopics({ topics: [inTopic, `${inTopic}.DLT`, outTopic, `${outTopic}.DLT`] })
-    .catch(() => {});
+  await admin.deleteTopics({ topics: benchTopics }).catch(() => {});
   await admin.disconnect();
   await jsm.streams.delete(stream).catch(() => {});
   await nc.close();
