@@ -82,7 +82,8 @@ try {
       event: { type: 'PIPELINE_CONCLUDED' },
     }),
   ];
-  // Several partitions at once, as the host's consumer runs them: disjoint essays per partition.
+  // Several partitions at once, as the host's consumer runs them (LIFECYCLE_PARTITIONS_CONCURRENCY,
+  // default 4): disjoint essays per partition.
   const lanes = numberArg('lanes', 4);
   const run = async (essayIds: readonly string[]): Promise<number> => {
     let applied = 0;

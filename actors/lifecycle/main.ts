@@ -21,7 +21,9 @@ runMain('lifecycle', async () => {
   collectDefaultMetrics({ register: registry });
   const database = await openDatabase({ url: s.DATABASE_URL, maxConnections: s.LIFECYCLE_DB_POOL });
   const kafka = createKafka({ brokers: s.KAFKA_BROKERS, clientId: 'lifecycle', logger });
-  const bus = new KafkaBus(kafka, logger, MessagingMetrics.for(registry));
+  const bus = new KafkaBus(kafka, logger, MessagingMetrics.for(registry), {
+    partitionsConsumedConcurrently: s.LIFECYCLE_PARTITIONS_CONCURRENCY,
+  });
   const host = await startLifecycleHost({
     bus,
     database,

@@ -10,6 +10,8 @@ export const LifecycleSettingsSchema = z.object({
   LIFECYCLE_PORT: Port.default(8001),
   LIFECYCLE_GROUP_ID: z.string().min(1).default('essay-lifecycle-service'),
   LIFECYCLE_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  /** Partitions whose batches are processed at once: one batch's JavaScript overlaps another's database round trip. */
+  LIFECYCLE_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   LIFECYCLE_CACHE_MAX_ACTORS: z.coerce.number().int().min(1).default(100_000),
   LIFECYCLE_CACHE_IDLE_MS: z.coerce.number().int().min(1_000).default(600_000),
   LIFECYCLE_RESULT_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(300_000),
