@@ -144,8 +144,8 @@ export class SpellingEngine {
     const withContext = follows !== undefined || precedes !== undefined;
     const contextCeiling = withContext ? CONTEXT_MAX : 0;
     const { distance: distanceWeight, phonetic: phoneticBonus } = this.weights;
-    const bonusMax = phoneticBonus + OMISSION_BONUS + contextCeiling;
-    const ceiling = bonusMax - distanceWeight * CHEAPEST_EDIT;
+    const ceiling =
+      phoneticBonus + OMISSION_BONUS + contextCeiling - distanceWeight * CHEAPEST_EDIT;
     const scored: Suggestion[] = [];
     const bag = this.bag.fill(lower);
     let floor = Number.NEGATIVE_INFINITY;
@@ -154,13 +154,19 @@ export class SpellingEngine {
       if (freq + ceiling < floor) break;
       const word = this.words[id] as string;
       if (word === lower) continue;
-      // Cheapest checks first, each against the most the candidate could still gain: a lower
-      // bound of its distance; then its own phonetic and omission bonuses; then context (two
-      // lookups). Only what is left is aligned, and the alignment gives up past the largest
-      // distance at which the candidate could still enter the top N.
+      // Cheapest checks first, each against the most the candidate could still gain: lower
+      // bounds of its distance (letter sets, then letter counts), then its exact bonuses. Only
+      // what is left is aligned, and the alignment gives up past the largest distance at which
+      // the candidate could still enter the top N.
       const finite = Number.isFinite(floor);
       const room = finite ? (freq - floor) / distanceWeight : Number.POSITIVE_INFINITY;
-      const limit = Math.min(MAX_COST, room + bonusMax / distanceWeight);
+      // Most candidates never follow or precede these neighbours: knowing the exact context
+      // bonus first (two integer lookups) keeps their bounds as tight as without context.
+      const context = withContext ? this.contextBonus(id, follows, precedes) : 0;
+      const limit = Math.min(
+        MAX_COST,
+        room + (phoneticBonus + OMISSION_BONUS + context) / distanceWeight,
+      );
       // Each letter the word has and the typed word lacks (or the reverse) costs an edit.
       const wordMask = this.letterMasks[id] as number;
       const lettersApart = Math.max(
@@ -180,8 +186,7 @@ export class SpellingEngine {
       }
       let bonus = candidateKey === keyId ? phoneticBonus : 0;
       if (word.length > lower.length && isSubsequence(lower, word)) bonus += OMISSION_BONUS;
-      if (bound > room + (bonus + contextCeiling) / distanceWeight) continue;
-      if (withContext) bonus += this.contextBonus(id, follows, precedes);
+      bonus += context;
       const allowed = finite
         ? Math.min(MAX_COST, (freq + bonus - floor) / distanceWeight)
         : MAX_COST;
