@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
-import { recordset } from './recordset.ts';
+import { type ColumnSpec, recordset } from './recordset.ts';
 
 /** A stored actor snapshot row. */
 export interface SnapshotRow {
@@ -78,6 +78,11 @@ function arr(values: readonly unknown[]) {
   return sql.param(values);
 }
 
+/** The actor key columns every per-actor row carries. */
+function actorColumns<R extends { actorType: string; actorId: string }>(): ColumnSpec<R> {
+  return { actorType: ['text', (x) => x.actorType], actorId: ['text', (x) => x.actorId] };
+}
+
 /** Whether `error` (or one of its causes: drizzle wraps driver errors) breaks that unique index. */
 function violates(error: unknown, constraint: string): boolean {
   for (let e = error; e instanceof Error; e = e.cause) {
@@ -145,8 +150,7 @@ export class ActorRepository {
           insert into actor_snapshots (actor_type, actor_id, machine_id, machine_version, snapshot, version, status)
           select "actorType", "actorId", "machineId", "machineVersion", snapshot, version, status
           from ${recordset(w.inserts, 'u', {
-            actorType: ['text', (x) => x.actorType],
-            actorId: ['text', (x) => x.actorId],
+            ...actorColumns(),
             machineId: ['text', (x) => x.machineId],
             machineVersion: ['int', (x) => x.machineVersion],
             snapshot: ['json', (x) => x.snapshot as object],
@@ -166,8 +170,7 @@ export class ActorRepository {
           update actor_snapshots as a
           set snapshot = u.snapshot, version = u.version, status = u.status, machine_version = u."machineVersion", updated_at = now()
           from ${recordset(w.updates, 'u', {
-            actorType: ['text', (x) => x.actorType],
-            actorId: ['text', (x) => x.actorId],
+            ...actorColumns(),
             snapshot: ['json', (x) => x.snapshot as object],
             version: ['int', (x) => x.version],
             status: ['text', (x) => x.status],
@@ -192,8 +195,7 @@ export class ActorRepository {
             insert into journal (actor_type, actor_id, seq, event_id, event_type, from_state, to_state, rejected)
             select "actorType", "actorId", seq, "eventId", "eventType", "fromState", "toState", rejected
             from ${recordset(w.journal, 'u', {
-              actorType: ['text', (x) => x.actorType],
-              actorId: ['text', (x) => x.actorId],
+              ...actorColumns(),
               seq: ['int', (x) => x.seq],
               eventId: ['text', (x) => x.eventId],
               eventType: ['text', (x) => x.eventType],
@@ -230,8 +232,7 @@ export class ActorRepository {
       if (w.timersCancelled.length) {
         await tx.execute(sql`
           delete from timers t using ${recordset(w.timersCancelled, 'c', {
-            actorType: ['text', (x) => x.actorType],
-            actorId: ['text', (x) => x.actorId],
+            ...actorColumns(),
             timerKey: ['text', (x) => x.timerKey],
           })}
           where t.actor_type = c."actorType" and t.actor_id = c."actorId" and t.timer_key = c."timerKey"`);
@@ -241,8 +242,7 @@ export class ActorRepository {
           insert into timers (actor_type, actor_id, timer_key, due_at, event)
           select "actorType", "actorId", "timerKey", "dueAt", event
           from ${recordset(w.timersSet, 'u', {
-            actorType: ['text', (x) => x.actorType],
-            actorId: ['text', (x) => x.actorId],
+            ...actorColumns(),
             timerKey: ['text', (x) => x.timerKey],
             dueAt: ['timestamptz', (x) => x.dueAt],
             event: ['jsonb', (x) => x.event as object],

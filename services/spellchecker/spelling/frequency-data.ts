@@ -24,7 +24,7 @@ function dataFile(name: string): string {
 const US_SCALE = 6;
 
 /**
- * `word count` lines, most frequent first: the 82,765-word list, plus the words that only the
+ * Words with their counts, most frequent first: the 82,765-word list, plus the words that only the
  * package's US list (104,742 words, SCOWL size 60) has — American spellings such as "color",
  * "behavior", "center", "defense", "fulfill", which the first list lacks (without them the
  * engine "corrected" them to British forms). Their counts are rescaled to the first list's
@@ -32,7 +32,7 @@ const US_SCALE = 6;
  * vowel-less entries, which are mostly abbreviations ("pp", "cf", "mg") that would otherwise
  * be suggested for short typos.
  */
-export function unigramLines(): string[] {
+export function unigrams(): [word: string, count: number][] {
   const main = dataFile('frequency_dictionary_en_82_765.txt').split('\n');
   const known = new Set<string>();
   const entries: [string, number][] = [];
@@ -53,8 +53,7 @@ export function unigramLines(): string[] {
     known.add(word);
     entries.push([word, Math.max(1, Math.round(Number(line.slice(sp + 1)) * US_SCALE))]);
   }
-  entries.sort((a, b) => b[1] - a[1]);
-  return entries.map(([w, c]) => `${w} ${c}`);
+  return entries.sort((a, b) => b[1] - a[1]);
 }
 
 /** `word1 word2 count` lines of the 243,342-bigram list. */

@@ -13,7 +13,7 @@ import { HuleEduError } from '../../../common-core/index.ts';
 import { matchCase } from '../engine/case.ts';
 import type { Correction, SpellCheckOutcome } from '../engine/spell-check.ts';
 import { CHEAPEST_EDIT, LetterBag, weightedDistance } from './edit-distance.ts';
-import { bigramLines, unigramLines } from './frequency-data.ts';
+import { bigramLines, unigrams } from './frequency-data.ts';
 import { LEARNER_ERRORS } from './learner-errors.ts';
 import { phoneticKey } from './phonetic.ts';
 import { SymSpellIndex } from './symspell-index.ts';
@@ -86,13 +86,10 @@ export class SpellingEngine {
     this.weights = options.weights ?? { distance: DISTANCE_WEIGHT, phonetic: PHONETIC_BONUS };
     this.learner = options.learnerErrors ?? LEARNER_ERRORS;
     const logFreq: number[] = [];
-    for (const line of unigramLines()) {
-      const sp = line.indexOf(' ');
-      if (sp <= 0) continue;
-      const word = line.slice(0, sp);
+    for (const [word, count] of unigrams()) {
+      this.idOf.set(word, this.words.length);
       this.words.push(word);
-      this.idOf.set(word, this.words.length - 1);
-      logFreq.push(Math.log(Number(line.slice(sp + 1))));
+      logFreq.push(Math.log(count));
     }
     this.rankFreq = Float64Array.from(logFreq);
     this.phoneticIds = new Int32Array(this.words.length);

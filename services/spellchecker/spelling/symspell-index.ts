@@ -101,13 +101,6 @@ export class SymSpellIndex {
     );
   }
 
-  /** Distinct deletes indexed. */
-  get size(): number {
-    let n = 0;
-    for (const o of this.slotOffset) if (o !== -1) n++;
-    return n;
-  }
-
   private readonly stamp: Int32Array;
   private generation = 0;
   /** Word lengths by id: the length filter runs for every visited id, a string's length is a pointer away. */

@@ -3,15 +3,7 @@ import {
   letterBoundDistance,
   weightedDistance,
 } from '../../../../../services/spellchecker/spelling/edit-distance.ts';
-
-/** A small deterministic generator, so a failure reproduces. */
-function lcg(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x = (x * 1_103_515_245 + 12_345) % 2 ** 31;
-    return x / 2 ** 31;
-  };
-}
+import { lcg } from '../../../../helpers/random.ts';
 
 describe('edit distance', () => {
   it('prices learner errors below arbitrary edits', () => {

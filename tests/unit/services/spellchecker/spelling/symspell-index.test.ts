@@ -4,15 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SpellingEngine } from '../../../../../services/spellchecker/spelling/spelling-engine.ts';
 import { SymSpellIndex } from '../../../../../services/spellchecker/spelling/symspell-index.ts';
-
-/** A small deterministic generator, so a failure reproduces. */
-function lcg(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x = (x * 1_103_515_245 + 12_345) % 2 ** 31;
-    return x / 2 ** 31;
-  };
-}
+import { lcg } from '../../../../helpers/random.ts';
 
 /** The reference: deletes as strings (what the index did before hashing them). */
 function deletes(word: string, max: number): Set<string> {
