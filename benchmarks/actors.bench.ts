@@ -13,6 +13,7 @@ import { ActorRuntime, type Delivery, SnapshotCache } from '../actors/runtime/in
 import { ActorRepository, openDatabase } from '../db/index.ts';
 import { MACHINE_DEFINITIONS } from '../machines/index.ts';
 import { numberArg, report } from './bench-output.ts';
+import { localProcessCpuUs } from './local-process-cpu.ts';
 
 const essays = numberArg('essays', 10_000);
 const batchSize = numberArg('batch', 500);
@@ -117,13 +118,21 @@ try {
   global.gc?.();
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
+  const pgCpuBefore = localProcessCpuUs('postgres');
   const transitions = await run(events);
+  const pgCpuAfter = localProcessCpuUs('postgres');
   events = undefined;
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   // This process's CPU per transition (Postgres's is on the other core): what to cut when the
   // run is CPU-bound here.
   const cpuUsPerTransition = Math.round((cpu.user + cpu.system) / transitions);
+  // The same for a Postgres running on this machine (its backends live through the run: the
+  // pool keeps them); null for a remote one.
+  const pgCpuUsPerTransition =
+    pgCpuBefore !== undefined && pgCpuAfter !== undefined
+      ? Math.round((pgCpuAfter - pgCpuBefore) / transitions)
+      : null;
   // Heap with the cached actors minus heap without them (the inputs are gone by now).
   global.gc?.();
   const heapWith = process.memoryUsage().heapUsed;
@@ -139,7 +148,8 @@ try {
   report(
     `Actor runtime on Postgres: ${essays} essays x ${phases.length} transitions, ${batchSize} deliveries per transaction`,
     [
-      `${perS} persisted transitions/s (${transitions} in ${seconds.toFixed(2)} s, after a warm-up on ${warmup} other essays; each with its journal row (= processed event id), status event in the outbox, timers; ${lanes} partitions in parallel); ${cpuUsPerTransition} µs of this process's CPU per transition`,
+      `${perS} persisted transitions/s (${transitions} in ${seconds.toFixed(2)} s, after a warm-up on ${warmup} other essays; each with its journal row (= processed event id), status event in the outbox, timers; ${lanes} partitions in parallel)`,
+      `CPU per transition: ${cpuUsPerTransition} µs in this process, ${pgCpuUsPerTransition ?? 'n/a (not a local server)'} µs in Postgres`,
       `${bytesPerActor} bytes of heap per active (cached) actor${global.gc ? '' : ' (approximate: run with --expose-gc)'}; stored snapshot ${snapshotBytes} bytes on average`,
     ],
     {
@@ -148,6 +158,7 @@ try {
       transitions,
       snapshot_bytes_avg: snapshotBytes,
       node_cpu_us_per_transition: cpuUsPerTransition,
+      postgres_cpu_us_per_transition: pgCpuUsPerTransition,
     },
   );
 } finally {
