@@ -79,6 +79,27 @@ describe('recordset (PGlite)', () => {
     expect(got[0]?.doc_text).toBe('{}');
   });
 
+  it('tells SQL NULL from an empty string and from the text "null" when no value needs escaping', async () => {
+    // No separator in any text: every column takes the split path, NULL as the unit separator.
+    const rows: Row[] = [
+      { name: null, n: 1, ok: true, at: new Date(1), doc: { s: 'a\u001eb' } },
+      { name: '', n: 2, ok: false, at: new Date(2), doc: null as unknown as object },
+      { name: 'null', n: 3, ok: true, at: new Date(3), doc: ['', null] },
+      {
+        name: 'é 漢字 😀 , " \\',
+        n: -4,
+        ok: false,
+        at: new Date(4),
+        doc: 'text' as unknown as object,
+      },
+    ];
+    const got = await select(rows);
+    expect(got.map((r) => r.name)).toEqual([null, '', 'null', 'é 漢字 😀 , " \\']);
+    expect(got.map((r) => r.n)).toEqual([1, 2, 3, -4]);
+    expect(got.map((r) => r.doc)).toEqual([{ s: 'a\u001eb' }, null, ['', null], 'text']);
+    expect(got.map((r) => r.doc_text)).toEqual(rows.map((r) => JSON.stringify(r.doc)));
+  });
+
   it('refuses a json text holding a raw record separator (it would misalign the rows)', () => {
     expect(() => recordset([{ t: '"a"\u001e"b"' }], 'u', { t: ['json text', (r) => r.t] })).toThrow(
       /column t: not a serialised JSON text/,
