@@ -186,7 +186,7 @@ export class ActorRepository {
         if (lost.length) throw new VersionConflict(lost);
       }
       if (w.journal.length) {
-        // A plain insert: a violation of the unique (actor, event id) index means an event was
+        // A plain insert: a violation of the (actor, event id) key means an event was
         // applied before; the transaction rolls back and the caller re-runs the batch with a
         // deduplication pre-check. (`on conflict do nothing` would cost a speculative insertion
         // per row for a case that is rare and rolls back anyway.)
@@ -204,7 +204,7 @@ export class ActorRepository {
               rejected: ['bool', (x) => x.rejected],
             })}`);
         } catch (error) {
-          if (violates(error, 'journal_actor_event_idx')) throw new DuplicateEvent();
+          if (violates(error, 'journal_pkey')) throw new DuplicateEvent();
           throw error;
         }
       }

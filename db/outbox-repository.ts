@@ -45,7 +45,8 @@ export class OutboxRepository {
       if (pending.length === 0) return 0;
       await publish(pending);
       await tx.execute(
-        sql`update outbox set sent_at = now() where id = any(${sql.param(pending.map((r) => r.id))}::bigint[])`,
+        // `sent_at is null` lets the planner use the pending-rows index (the only one).
+        sql`update outbox set sent_at = now() where id = any(${sql.param(pending.map((r) => r.id))}::bigint[]) and sent_at is null`,
       );
       return pending.length;
     });

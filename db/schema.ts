@@ -67,9 +67,11 @@ export const journal = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    // The timeline's order is the key (no surrogate id: one index and a sequence less per row).
-    primaryKey({ name: 'journal_pkey', columns: [t.actorType, t.actorId, t.seq] }),
-    uniqueIndex('journal_actor_event_idx').on(t.actorType, t.actorId, t.eventId),
+    // The only index: (actor, event id) is the deduplication, and it also finds an actor's rows
+    // for its timeline (sorted by seq: a handful per actor). No surrogate id and no second
+    // index on (actor, seq): each would cost an index insert per transition. seq is unique per
+    // actor all the same: it is the snapshot's version, which the optimistic check guards.
+    primaryKey({ name: 'journal_pkey', columns: [t.actorType, t.actorId, t.eventId] }),
   ],
 );
 
@@ -77,7 +79,10 @@ export const journal = pgTable(
 export const outbox = pgTable(
   'outbox',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    // Unique by its sequence. Not a primary key: the relay only ever looks rows up while they
+    // are pending, through the partial index below, and a key index would cost one more index
+    // insert per transition.
+    id: bigserial('id', { mode: 'number' }).notNull(),
     topic: text('topic').notNull(),
     key: text('key').notNull(),
     headers: jsonb('headers').$type<Record<string, string>>().notNull().default({}),

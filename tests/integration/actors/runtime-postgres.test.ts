@@ -90,7 +90,7 @@ describe('actor runtime on real Postgres', () => {
     const id = `essay-${randomUUID()}`;
     const runtime = newRuntime();
     await runtime.process([essay(id)]);
-    // Poison the journal insert (the 4th statement of the transaction) with an existing seq.
+    // Poison the journal insert, the statement after the snapshot update: to_state is not null.
     const repo = new ActorRepository(database.db);
     const before = (await repo.loadSnapshots([{ actorType: 'essay', actorId: id }]))[0];
     await expect(
@@ -112,11 +112,11 @@ describe('actor runtime on real Postgres', () => {
           {
             actorType: 'essay',
             actorId: id,
-            seq: 1,
+            seq: 2,
             eventId: 'half',
             eventType: 'X',
             fromState: null,
-            toState: 'x',
+            toState: null as unknown as string,
             rejected: false,
           },
         ],
