@@ -107,9 +107,10 @@ export class ActorRepository {
     const result = await this.db.execute(sql`
       select s.actor_type as "actorType", s.actor_id as "actorId", s.machine_id as "machineId",
              s.machine_version as "machineVersion", s.snapshot, s.version, s.status
-      from actor_snapshots s
-      join unnest(${arr(keys.map((k) => k.actorType))}::text[], ${arr(keys.map((k) => k.actorId))}::text[]) as k(t, i)
-        on s.actor_type = k.t and s.actor_id = k.i`);
+      from unnest(${arr(keys.map((k) => k.actorType))}::text[], ${arr(keys.map((k) => k.actorId))}::text[]) as k(t, i)
+      cross join lateral (
+        select * from actor_snapshots s where s.actor_type = k.t and s.actor_id = k.i limit 1
+      ) as s`);
     return rows<SnapshotRow>(result);
   }
 
@@ -118,10 +119,11 @@ export class ActorRepository {
   ): Promise<Set<string>> {
     if (keys.length === 0) return new Set();
     const result = await this.db.execute(sql`
-      select p.actor_type as t, p.actor_id as i, p.event_id as e
-      from journal p
-      join unnest(${arr(keys.map((k) => k.actorType))}::text[], ${arr(keys.map((k) => k.actorId))}::text[], ${arr(keys.map((k) => k.eventId))}::text[]) as k(t, i, e)
-        on p.actor_type = k.t and p.actor_id = k.i and p.event_id = k.e`);
+      select k.t, k.i, k.e
+      from unnest(${arr(keys.map((k) => k.actorType))}::text[], ${arr(keys.map((k) => k.actorId))}::text[], ${arr(keys.map((k) => k.eventId))}::text[]) as k(t, i, e)
+      cross join lateral (
+        select from journal p where p.actor_type = k.t and p.actor_id = k.i and p.event_id = k.e limit 1
+      ) as p`);
     return new Set(
       rows<{ t: string; i: string; e: string }>(result).map((r) => `${r.t}|${r.i}|${r.e}`),
     );
@@ -145,6 +147,15 @@ export class ActorRepository {
    */
   async writeBatch(w: BatchWrite): Promise<void> {
     await this.db.transaction(async (tx) => {
+      if (w.updates.length || w.timersFired.length || w.timersCancelled.length) {
+        // The update and deletes below join a batch of keys to a table. The planner guesses
+        // 1,000 rows for the batch and, without statistics on a young table, hash-joins it
+        // with a scan of the WHOLE table: ~10-20 ms per statement at 12,000 actors, growing
+        // with the table. Index lookups per key are what a batch wants at any table size.
+        await tx.execute(
+          sql`select set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`,
+        );
+      }
       if (w.inserts.length) {
         const r = await tx.execute(sql`
           insert into actor_snapshots (actor_type, actor_id, machine_id, machine_version, snapshot, version, status)

@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ActorRepository, type Database, openDatabase } from '../../../db/index.ts';
+import { DATABASE_URL } from '../../helpers/infra.ts';
+
+const ACTORS = 20_000;
+const BATCH = 300;
+
+/**
+ * Bug reproduction: the batch statements joined their keys to a table, and on a table without
+ * statistics the planner hash-joined them with a scan of the WHOLE table — per batch, so the
+ * cost grew with the number of actors (~10-20 ms per statement at 12,000). Every statement of
+ * the runtime must look actors up by key; Postgres's own scan counters are the witness.
+ */
+describe('actor repository on real Postgres: batch statements never scan whole tables', () => {
+  const admin = new pg.Client({ connectionString: DATABASE_URL });
+  const name = `huleedu_plans_${randomUUID().slice(0, 8)}`;
+  let database: Database;
+
+  beforeAll(async () => {
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    const url = new URL(DATABASE_URL);
+    url.pathname = `/${name}`;
+    // One connection: the statistics read at the end are the same session's, flushed.
+    database = await openDatabase({ url: url.toString(), maxConnections: 1 });
+    // A young, large table: no ANALYZE has run, as after a bulk of new essays.
+    await database.db.execute(sql`
+      insert into actor_snapshots (actor_type, actor_id, machine_id, machine_version, snapshot, version, status)
+      select 'essay', 'essay-' || g, 'essay', 1, '{"value":"x","context":{}}', 1, 'x' from generate_series(1, ${ACTORS}) g`);
+    await database.db.execute(sql`
+      insert into journal (actor_type, actor_id, seq, event_id, event_type, from_state, to_state)
+      select 'essay', 'essay-' || g, 1, 'e-' || g, 'E', null, 'x' from generate_series(1, ${ACTORS}) g`);
+    await database.db.execute(sql`
+      insert into timers (actor_type, actor_id, timer_key, due_at, event)
+      select 'essay', 'essay-' || g, 'timeout', now() + interval '1 hour', '{"type":"T"}' from generate_series(1, ${ACTORS}) g`);
+  });
+  afterAll(async () => {
+    await database?.close();
+    await admin.query(`drop database if exists ${name}`);
+    await admin.end();
+  });
+
+  const seqScans = async (): Promise<Record<string, number>> => {
+    // Make this session's pending counters visible (they are flushed when it goes idle).
+    await database.db.execute(sql`select pg_stat_force_next_flush()`);
+    const r = (await database.db.execute(sql`
+      select relname, seq_scan::int as n from pg_stat_user_tables
+      where relname in ('actor_snapshots', 'journal', 'timers')`)) as unknown as {
+      rows: { relname: string; n: number }[];
+    };
+    return Object.fromEntries(r.rows.map((x) => [x.relname, x.n]));
+  };
+
+  it('loads, deduplicates, updates and cancels timers by key lookups only', async () => {
+    const repo = new ActorRepository(database.db);
+    const ids = Array.from({ length: BATCH }, (_, i) => `essay-${i * 61 + 7}`);
+    const keys = ids.map((actorId) => ({ actorType: 'essay', actorId }));
+    const before = await seqScans();
+
+    const loaded = await repo.loadSnapshots(keys);
+    const done = await repo.processedAmong(
+      ids.map((actorId) => ({ actorType: 'essay', actorId, eventId: `e-${actorId.slice(6)}` })),
+    );
+    await repo.writeBatch({
+      inserts: [],
+      updates: ids.map((actorId) => ({
+        actorType: 'essay',
+        actorId,
+        machineId: 'essay',
+        machineVersion: 1,
+        snapshot: { value: 'y', context: {} },
+        version: 2,
+        status: 'y',
+        expectedVersion: 1,
+      })),
+      journal: [],
+      outbox: [],
+      timersSet: [],
+      timersCancelled: ids.map((actorId) => ({ actorType: 'essay', actorId, timerKey: 'timeout' })),
+      timersFired: [],
+    });
+
+    expect(loaded).toHaveLength(BATCH);
+    expect(done.size).toBe(BATCH);
+    expect(await seqScans()).toEqual(before);
+    const r = (await database.db.execute(sql`
+      select (select count(*) from actor_snapshots where version = 2)::int as updated,
+             (select count(*) from timers)::int as timers`)) as unknown as {
+      rows: { updated: number; timers: number }[];
+    };
+    expect(r.rows[0]).toEqual({ updated: BATCH, timers: ACTORS - BATCH });
+  });
+});
