@@ -96,6 +96,36 @@ function rows<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;
 }
 
+/** Rows a statement changed (node-postgres says rowCount, PGlite affectedRows). */
+function affected(result: unknown): number {
+  const r = result as { rowCount?: number | null; affectedRows?: number };
+  return r.rowCount ?? r.affectedRows ?? 0;
+}
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/**
+ * The actors among `keys` whose snapshot row this transaction did not write (its xmin is
+ * another transaction's, or there is no row): another writer got there first. Asked only after
+ * a statement changed fewer rows than it was given — the transaction then rolls back — so the
+ * common path carries no per-row result back.
+ */
+async function notWrittenHere(
+  tx: Tx,
+  keys: readonly { actorType: string; actorId: string }[],
+): Promise<string[]> {
+  const lost = rows<{ t: string; i: string }>(
+    await tx.execute(sql`
+      select k.t, k.i
+      from unnest(${arr(keys.map((k) => k.actorType))}::text[], ${arr(keys.map((k) => k.actorId))}::text[]) as k(t, i)
+      where not exists (
+        select from actor_snapshots s
+        where s.actor_type = k.t and s.actor_id = k.i and s.xmin = pg_current_xact_id()::xid
+      )`),
+  );
+  return lost.map((x) => `${x.t}:${x.i}`);
+}
+
 /** Set-based SQL for the actor runtime: a handful of statements per batch, whatever its size. */
 export class ActorRepository {
   constructor(private readonly db: Db) {}
@@ -168,13 +198,9 @@ export class ActorRepository {
             version: ['int', (x) => x.version],
             status: ['text', (x) => x.status],
           })}
-          on conflict do nothing
-          returning actor_type || '|' || actor_id as k`);
-        const won = new Set(rows<{ k: string }>(r).map((x) => x.k));
-        const lost = w.inserts
-          .filter((x) => !won.has(`${x.actorType}|${x.actorId}`))
-          .map((x) => `${x.actorType}:${x.actorId}`);
-        if (lost.length) throw new VersionConflict(lost);
+          on conflict do nothing`);
+        if (affected(r) !== w.inserts.length)
+          throw new VersionConflict(await notWrittenHere(tx, w.inserts));
       }
       if (w.updates.length) {
         const r = await tx.execute(sql`
@@ -188,13 +214,9 @@ export class ActorRepository {
             expectedVersion: ['int', (x) => x.expectedVersion],
             machineVersion: ['int', (x) => x.machineVersion],
           })}
-          where a.actor_type = u."actorType" and a.actor_id = u."actorId" and a.version = u."expectedVersion"
-          returning a.actor_type || '|' || a.actor_id as k`);
-        const won = new Set(rows<{ k: string }>(r).map((x) => x.k));
-        const lost = w.updates
-          .filter((x) => !won.has(`${x.actorType}|${x.actorId}`))
-          .map((x) => `${x.actorType}:${x.actorId}`);
-        if (lost.length) throw new VersionConflict(lost);
+          where a.actor_type = u."actorType" and a.actor_id = u."actorId" and a.version = u."expectedVersion"`);
+        if (affected(r) !== w.updates.length)
+          throw new VersionConflict(await notWrittenHere(tx, w.updates));
       }
       if (w.journal.length) {
         // A plain insert: a violation of the (actor, event id) key means an event was

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ActorRepository,
+  type BatchWrite,
+  type Database,
+  openDatabase,
+  type SnapshotRow,
+  VersionConflict,
+} from '../../../db/index.ts';
+
+const row = (actorId: string, version: number): SnapshotRow => ({
+  actorType: 'essay',
+  actorId,
+  machineId: 'essay',
+  machineVersion: 1,
+  snapshot: { value: 'x', context: { v: version } },
+  version,
+  status: 'x',
+});
+
+const batch = (part: Partial<BatchWrite>): BatchWrite => ({
+  inserts: [],
+  updates: [],
+  journal: [],
+  outbox: [],
+  timersSet: [],
+  timersCancelled: [],
+  timersFired: [],
+  ...part,
+});
+
+describe('ActorRepository.writeBatch (PGlite): fencing', () => {
+  let database: Database;
+  let repo: ActorRepository;
+  beforeAll(async () => {
+    database = await openDatabase({ url: 'pglite://memory' });
+    repo = new ActorRepository(database.db);
+    await repo.writeBatch(batch({ inserts: [row('a', 1), row('b', 1), row('c', 1)] }));
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+
+  const conflict = async (write: BatchWrite): Promise<VersionConflict> => {
+    const error = await repo.writeBatch(write).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(VersionConflict);
+    return error as VersionConflict;
+  };
+
+  it('names exactly the actors whose version moved on, and writes nothing', async () => {
+    const error = await conflict(
+      batch({
+        updates: [
+          { ...row('a', 2), expectedVersion: 1 },
+          { ...row('b', 2), expectedVersion: 5 }, // stale: b is at 1
+          { ...row('c', 2), expectedVersion: 1 },
+          { ...row('gone', 2), expectedVersion: 1 }, // no such actor
+        ],
+      }),
+    );
+    expect(error.actors).toEqual(['essay:b', 'essay:gone']);
+    const stored = await repo.loadSnapshots([{ actorType: 'essay', actorId: 'a' }]);
+    expect(stored[0]?.version).toBe(1);
+  });
+
+  it('names exactly the actors another writer created first, and writes nothing', async () => {
+    const error = await conflict(batch({ inserts: [row('new', 1), row('a', 1)] }));
+    expect(error.actors).toEqual(['essay:a']);
+    expect(await repo.loadSnapshots([{ actorType: 'essay', actorId: 'new' }])).toEqual([]);
+  });
+
+  it('applies a batch whose versions all match', async () => {
+    await repo.writeBatch(batch({ updates: [{ ...row('a', 2), expectedVersion: 1 }] }));
+    const stored = await repo.loadSnapshots([{ actorType: 'essay', actorId: 'a' }]);
+    expect(stored[0]).toMatchObject({ version: 2, snapshot: { value: 'x', context: { v: 2 } } });
+  });
+});
