@@ -84,7 +84,16 @@ function statusEnvelopeJson(
 ): string {
   const ts = j(timestamp);
   const batch = j(batchId);
-  return `{"event_id":${j(eventId)},"event_type":${j(STATUS_TOPIC)},"event_timestamp":${ts},"source_service":${j(SOURCE_SERVICE)},"schema_version":1,"correlation_id":${j(correlationId)},"data_schema_uri":null,"data":{"event_name":${j(STATUS_EVENT)},"timestamp":${ts},"entity_ref":{"entity_id":${j(essayId)},"entity_type":"essay","parent_id":${batch}},"batch_id":${batch},"from_status":${j(from)},"to_status":${j(to)},"cause_event_id":${j(causeEventId)}}}`;
+  return `{"event_id":${j(eventId)}${STATUS_TYPE_AND_TIME}${ts}${STATUS_SOURCE}${j(correlationId)}${STATUS_DATA}${ts},"entity_ref":{"entity_id":${j(essayId)},"entity_type":"essay","parent_id":${batch}},"batch_id":${batch},"from_status":${j(from)},"to_status":${j(to)},"cause_event_id":${j(causeEventId)}}}`;
+}
+// The constant stretches of that text, escaped once.
+const STATUS_TYPE_AND_TIME = `,"event_type":${j(STATUS_TOPIC)},"event_timestamp":`;
+const STATUS_SOURCE = `,"source_service":${j(SOURCE_SERVICE)},"schema_version":1,"correlation_id":`;
+const STATUS_DATA = `,"data_schema_uri":null,"data":{"event_name":${j(STATUS_EVENT)},"timestamp":`;
+
+/** The id of a cause's n-th emitted event: a re-applied cause (after a crash) yields the same. */
+function causedId(cause: Cause, n: number): string {
+  return derivedUuid(cause.actorType, cause.actorId, cause.eventId, String(n));
 }
 
 /** Interprets the named effect actions of the machines into outbox rows and timer operations. */
@@ -95,9 +104,6 @@ export function interpretEffects(
   const out: InterpretedEffects = { outbox: [], timersSet: [], timersCancelled: [] };
   const ts = cause.timestamp;
   let n = 0;
-  // Ids derive from the cause, so a re-applied cause (after a crash) yields the same events.
-  const nextId = (): string =>
-    derivedUuid(cause.actorType, cause.actorId, cause.eventId, String(n++));
   for (const action of actions) {
     switch (action.type) {
       case 'scheduleTimer':
@@ -113,7 +119,7 @@ export function interpretEffects(
           outboxRow(
             ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED,
             p.essayId,
-            nextId(),
+            causedId(cause, n++),
             ts,
             p.correlationId ?? cause.correlationId,
             {
@@ -142,7 +148,7 @@ export function interpretEffects(
           outboxRow(
             ProcessingEvent.BATCH_ESSAYS_READY,
             p.batchId,
-            nextId(),
+            causedId(cause, n++),
             ts,
             p.correlationId ?? cause.correlationId,
             {
@@ -160,7 +166,7 @@ export function interpretEffects(
           outboxRow(
             ProcessingEvent.ELS_BATCH_PHASE_OUTCOME,
             p.batchId,
-            nextId(),
+            causedId(cause, n++),
             ts,
             p.correlationId ?? cause.correlationId,
             {
