@@ -175,7 +175,8 @@ export class ActorRuntime {
       if (working.has(key)) return;
       const definition = this.deps.definitions[d.actorType];
       if (!definition) throw new UnknownMachineVersionError(d.actorType, d.actorId, 0, 0);
-      const cached = cache.get(key);
+      // Not marked used yet: `cache.set` after the commit does that, once.
+      const cached = cache.peek(key);
       working.set(key, {
         key,
         actorType: d.actorType,

@@ -38,8 +38,22 @@ export class SnapshotCache {
     return hit;
   }
 
+  /** The entry without marking it used: for a caller that will `set` it next anyway. */
+  peek(key: string): CachedActor | undefined {
+    return this.entries.get(key);
+  }
+
   set(key: string, snapshot: AnyMachineSnapshot, version: number): void {
-    this.entries.delete(key);
+    const entry = this.entries.get(key);
+    if (entry) {
+      // Move to the newest end (Map order is the LRU order), reusing the entry.
+      this.entries.delete(key);
+      entry.snapshot = snapshot;
+      entry.version = version;
+      entry.lastUsed = this.now();
+      this.entries.set(key, entry);
+      return;
+    }
     this.entries.set(key, { snapshot, version, lastUsed: this.now() });
     while (this.entries.size > this.maxActors) {
       const oldest = this.entries.keys().next().value;
