@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { type ColumnSpec, recordset } from './recordset.ts';
+import { affected, rows } from './results.ts';
 
 /** A stored actor snapshot row. */
 export interface SnapshotRow {
@@ -90,16 +91,6 @@ function violates(error: unknown, constraint: string): boolean {
     if (pgError.code === '23505' && pgError.constraint === constraint) return true;
   }
   return false;
-}
-
-function rows<T>(result: unknown): T[] {
-  return (result as { rows: T[] }).rows;
-}
-
-/** Rows a statement changed (node-postgres says rowCount, PGlite affectedRows). */
-function affected(result: unknown): number {
-  const r = result as { rowCount?: number | null; affectedRows?: number };
-  return r.rowCount ?? r.affectedRows ?? 0;
 }
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];

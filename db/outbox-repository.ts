@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
+import { affected, rows } from './results.ts';
 
 export interface PendingOutboxRow {
   id: number;
@@ -17,10 +18,6 @@ export interface DueTimerRow {
   timerKey: string;
   dueAt: Date;
   event: { type: string } & Record<string, unknown>;
-}
-
-function rows<T>(result: unknown): T[] {
-  return (result as { rows: T[] }).rows;
 }
 
 /** Outbox and timer queries of the relay and the timer poller. */
@@ -66,11 +63,7 @@ export class OutboxRepository {
     const r = await this.db.execute(
       sql`delete from outbox where sent_at < now() - (${olderThanMs} * interval '1 millisecond')`,
     );
-    return (
-      (r as unknown as { rowCount?: number; affectedRows?: number }).rowCount ??
-      (r as unknown as { affectedRows?: number }).affectedRows ??
-      0
-    );
+    return affected(r);
   }
 
   async dueTimers(now: Date, limit: number): Promise<DueTimerRow[]> {
