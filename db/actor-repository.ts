@@ -56,6 +56,19 @@ export interface BatchWrite {
   timersFired: { id: number; dueAt: Date }[];
 }
 
+/** A batch that writes nothing yet: the runtime fills it in. */
+export function emptyBatchWrite(): BatchWrite {
+  return {
+    inserts: [],
+    updates: [],
+    journal: [],
+    outbox: [],
+    timersSet: [],
+    timersCancelled: [],
+    timersFired: [],
+  };
+}
+
 /** Thrown inside the transaction when an event of the batch was already applied; it rolls back. */
 export class DuplicateEvent extends Error {
   constructor() {

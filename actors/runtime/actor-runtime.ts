@@ -3,6 +3,7 @@ import {
   type ActorRepository,
   type BatchWrite,
   DuplicateEvent,
+  emptyBatchWrite,
   type SnapshotRow,
   VersionConflict,
 } from '../../db/index.ts';
@@ -198,15 +199,7 @@ export class ActorRuntime {
     }
 
     // 3. Apply the events in order with the pure transition function.
-    const write: BatchWrite = {
-      inserts: [],
-      updates: [],
-      journal: [],
-      outbox: [],
-      timersSet: [],
-      timersCancelled: [],
-      timersFired: [],
-    };
+    const write = emptyBatchWrite();
     const timerOps = new Map<
       string,
       { set?: BatchWrite['timersSet'][number]; cancel?: BatchWrite['timersCancelled'][number] }

@@ -10,6 +10,7 @@ import {
 import {
   ActorRepository,
   type Database,
+  emptyBatchWrite,
   OutboxRepository,
   openDatabase,
 } from '../../../db/index.ts';
@@ -95,7 +96,7 @@ describe('actor runtime on real Postgres', () => {
     const before = (await repo.loadSnapshots([{ actorType: 'essay', actorId: id }]))[0];
     await expect(
       repo.writeBatch({
-        inserts: [],
+        ...emptyBatchWrite(),
         updates: [
           {
             actorType: 'essay',
@@ -120,10 +121,6 @@ describe('actor runtime on real Postgres', () => {
             rejected: false,
           },
         ],
-        outbox: [],
-        timersSet: [],
-        timersCancelled: [],
-        timersFired: [],
       }),
     ).rejects.toThrow();
     const after = (await repo.loadSnapshots([{ actorType: 'essay', actorId: id }]))[0];

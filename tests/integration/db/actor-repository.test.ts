@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActorRepository, type Database, openDatabase } from '../../../db/index.ts';
+import {
+  ActorRepository,
+  type Database,
+  emptyBatchWrite,
+  openDatabase,
+} from '../../../db/index.ts';
 import { DATABASE_URL } from '../../helpers/infra.ts';
 
 const ACTORS = 20_000;
@@ -65,7 +70,7 @@ describe('actor repository on real Postgres: batch statements never scan whole t
       ids.map((actorId) => ({ actorType: 'essay', actorId, eventId: `e-${actorId.slice(6)}` })),
     );
     await repo.writeBatch({
-      inserts: [],
+      ...emptyBatchWrite(),
       updates: ids.map((actorId) => ({
         actorType: 'essay',
         actorId,
@@ -76,11 +81,7 @@ describe('actor repository on real Postgres: batch statements never scan whole t
         status: 'y',
         expectedVersion: 1,
       })),
-      journal: [],
-      outbox: [],
-      timersSet: [],
       timersCancelled: ids.map((actorId) => ({ actorType: 'essay', actorId, timerKey: 'timeout' })),
-      timersFired: [],
     });
 
     expect(loaded).toHaveLength(BATCH);

@@ -3,6 +3,7 @@ import {
   ActorRepository,
   type BatchWrite,
   type Database,
+  emptyBatchWrite,
   openDatabase,
   type SnapshotRow,
   VersionConflict,
@@ -18,16 +19,7 @@ const row = (actorId: string, version: number): SnapshotRow => ({
   status: 'x',
 });
 
-const batch = (part: Partial<BatchWrite>): BatchWrite => ({
-  inserts: [],
-  updates: [],
-  journal: [],
-  outbox: [],
-  timersSet: [],
-  timersCancelled: [],
-  timersFired: [],
-  ...part,
-});
+const batch = (part: Partial<BatchWrite>): BatchWrite => ({ ...emptyBatchWrite(), ...part });
 
 describe('ActorRepository.writeBatch (PGlite): fencing', () => {
   let database: Database;
