@@ -91,9 +91,12 @@ const STATUS_TYPE_AND_TIME = `,"event_type":${j(STATUS_TOPIC)},"event_timestamp"
 const STATUS_SOURCE = `,"source_service":${j(SOURCE_SERVICE)},"schema_version":1,"correlation_id":`;
 const STATUS_DATA = `,"data_schema_uri":null,"data":{"event_name":${j(STATUS_EVENT)},"timestamp":`;
 
-/** The id of a cause's n-th emitted event: a re-applied cause (after a crash) yields the same. */
-function causedId(cause: Cause, n: number): string {
-  return derivedUuid(cause.actorType, cause.actorId, cause.eventId, String(n));
+/**
+ * The id of an event a cause emitted, told apart by `which` (its position, or `status-<n>`):
+ * a re-applied cause (after a crash) yields the same ids.
+ */
+function causedId(cause: Cause, which: number | string): string {
+  return derivedUuid(cause.actorType, cause.actorId, cause.eventId, String(which));
 }
 
 /** Interprets the named effect actions of the machines into outbox rows and timer operations. */
@@ -198,7 +201,7 @@ export function essayStatusEvent(
   cause: Cause,
   index: number,
 ): OutboxRow {
-  const eventId = derivedUuid(cause.actorType, cause.actorId, cause.eventId, `status-${index}`);
+  const eventId = causedId(cause, `status-${index}`);
   return {
     topic: STATUS_TOPIC,
     key: essayId,
