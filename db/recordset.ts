@@ -25,6 +25,7 @@ export type ColumnSpec<R> = Record<string, readonly [ColumnType, (row: R) => Col
 // the text of a number, boolean or time.
 const RS = '\u001e';
 const US = '\u001f';
+const holdsSeparator = (text: string): boolean => text.includes(RS) || text.includes(US);
 
 /**
  * Rows as a derived table `(select ...) as <alias>` with one typed column per spec entry plus
@@ -55,7 +56,7 @@ export function recordset<R>(rows: readonly R[], alias: string, spec: ColumnSpec
       if (type === 'json' || type === 'jsonb') text = JSON.stringify(value);
       else if (type === 'json text') {
         // A raw separator would shift every later row into the wrong record: refuse it.
-        if (typeof value !== 'string' || value.includes(RS) || value.includes(US))
+        if (typeof value !== 'string' || holdsSeparator(value))
           throw new TypeError(`column ${name}: not a serialised JSON text`);
         text = value;
       } else if (value === null) {
@@ -64,7 +65,7 @@ export function recordset<R>(rows: readonly R[], alias: string, spec: ColumnSpec
       } else if (value instanceof Date) text = value.toISOString();
       else {
         text = String(value);
-        if (type === 'text' && (text.includes(RS) || text.includes(US))) separable = false;
+        if (type === 'text' && holdsSeparator(text)) separable = false;
       }
       texts[r] = text;
     }
