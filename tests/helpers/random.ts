@@ -6,3 +6,11 @@ export function lcg(seed: number): () => number {
     return x / 2 ** 31;
   };
 }
+
+/** A word of 1 to `maxLength` letters drawn from `letters` by `rand`. */
+export function randomWord(rand: () => number, letters: string, maxLength: number): string {
+  return Array.from(
+    { length: 1 + Math.floor(rand() * maxLength) },
+    () => letters[Math.floor(rand() * letters.length)],
+  ).join('');
+}

@@ -3,7 +3,7 @@ import {
   letterBoundDistance,
   weightedDistance,
 } from '../../../../../services/spellchecker/spelling/edit-distance.ts';
-import { lcg } from '../../../../helpers/random.ts';
+import { lcg, randomWord } from '../../../../helpers/random.ts';
 
 describe('edit distance', () => {
   it('prices learner errors below arbitrary edits', () => {
@@ -17,11 +17,7 @@ describe('edit distance', () => {
   it('letterBoundDistance never exceeds the weighted distance (so pruning with it is exact)', () => {
     const rand = lcg(7);
     const letters = "aeioubcdlmnrst'-";
-    const word = () =>
-      Array.from(
-        { length: 1 + Math.floor(rand() * 10) },
-        () => letters[Math.floor(rand() * letters.length)],
-      ).join('');
+    const word = () => randomWord(rand, letters, 10);
     for (let k = 0; k < 5_000; k++) {
       const a = word();
       const b = rand() < 0.5 ? word() : `${a.slice(0, 2)}${word()}`;

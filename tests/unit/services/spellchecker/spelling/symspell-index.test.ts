@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SpellingEngine } from '../../../../../services/spellchecker/spelling/spelling-engine.ts';
 import { SymSpellIndex } from '../../../../../services/spellchecker/spelling/symspell-index.ts';
-import { lcg } from '../../../../helpers/random.ts';
+import { lcg, randomWord } from '../../../../helpers/random.ts';
 
 /** The reference: deletes as strings (what the index did before hashing them). */
 function deletes(word: string, max: number): Set<string> {
@@ -47,12 +47,7 @@ const candidates = (index: SymSpellIndex, typed: string): number[] => {
 
 const rand = lcg(5);
 const letters = 'abcdeilmnorst';
-const randomWord = () =>
-  Array.from(
-    { length: 1 + Math.floor(rand() * 11) },
-    () => letters[Math.floor(rand() * letters.length)],
-  ).join('');
-const lexicon = [...new Set(Array.from({ length: 600 }, randomWord))];
+const lexicon = [...new Set(Array.from({ length: 600 }, () => randomWord(rand, letters, 11)))];
 const typos = Array.from({ length: 300 }, () => {
   const w = lexicon[Math.floor(rand() * lexicon.length)] as string;
   const i = Math.floor(rand() * (w.length + 1));
