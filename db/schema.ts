@@ -28,6 +28,9 @@ export const contentObjects = pgTable('content_objects', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+// Actor keys (actor_type, actor_id, event_id, timer_key) are COLLATE "C" (migration 0005: Drizzle
+// cannot declare a collation): ids compare byte-wise, not through the locale's strcoll().
+
 /** Latest persisted snapshot of each actor; `version` is the optimistic-concurrency counter. */
 export const actorSnapshots = pgTable(
   'actor_snapshots',
