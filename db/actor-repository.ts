@@ -38,8 +38,18 @@ export interface TimerRow {
   actorType: string;
   actorId: string;
   timerKey: string;
+  /** The actor's version at the transition that armed it. */
+  seq: number;
   dueAt: Date;
   event: unknown;
+}
+
+/** A timer that fired: its row goes, unless it was re-armed meanwhile (another seq). */
+export interface FiredTimer {
+  actorType: string;
+  actorId: string;
+  timerKey: string;
+  seq: number;
 }
 
 /** Everything one processed batch writes, in one transaction. */
@@ -52,8 +62,7 @@ export interface BatchWrite {
   outbox: OutboxRow[];
   timersSet: TimerRow[];
   timersCancelled: { actorType: string; actorId: string; timerKey: string }[];
-  /** Fired timers to remove, unless re-armed meanwhile (then their due time differs). */
-  timersFired: { id: number; dueAt: Date }[];
+  timersFired: FiredTimer[];
 }
 
 /** A batch that writes nothing yet: the runtime fills it in. */
@@ -261,10 +270,11 @@ export class ActorRepository {
       if (w.timersFired.length) {
         await tx.execute(sql`
           delete from timers t using ${recordset(w.timersFired, 'f', {
-            id: ['bigint', (x) => x.id],
-            dueAt: ['timestamptz', (x) => x.dueAt],
+            ...actorColumns(),
+            timerKey: ['text', (x) => x.timerKey],
+            seq: ['int', (x) => x.seq],
           })}
-          where t.id = f.id and t.due_at = f."dueAt"`);
+          where t.actor_type = f."actorType" and t.actor_id = f."actorId" and t.timer_key = f."timerKey" and t.seq = f.seq`);
       }
       if (w.timersCancelled.length) {
         await tx.execute(sql`
@@ -276,15 +286,16 @@ export class ActorRepository {
       }
       if (w.timersSet.length) {
         await tx.execute(sql`
-          insert into timers (actor_type, actor_id, timer_key, due_at, event)
-          select "actorType", "actorId", "timerKey", "dueAt", event
+          insert into timers (actor_type, actor_id, timer_key, seq, due_at, event)
+          select "actorType", "actorId", "timerKey", seq, "dueAt", event
           from ${recordset(w.timersSet, 'u', {
             ...actorColumns(),
             timerKey: ['text', (x) => x.timerKey],
+            seq: ['int', (x) => x.seq],
             dueAt: ['timestamptz', (x) => x.dueAt],
             event: ['jsonb', (x) => x.event as object],
           })}
-          on conflict (actor_type, actor_id, timer_key) do update set due_at = excluded.due_at, event = excluded.event, fired_at = null`);
+          on conflict (actor_type, actor_id, timer_key) do update set seq = excluded.seq, due_at = excluded.due_at, event = excluded.event, fired_at = null`);
       }
     });
   }

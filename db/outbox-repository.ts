@@ -12,10 +12,10 @@ export interface PendingOutboxRow {
 }
 
 export interface DueTimerRow {
-  id: number;
   actorType: string;
   actorId: string;
   timerKey: string;
+  seq: number;
   dueAt: Date;
   event: { type: string } & Record<string, unknown>;
 }
@@ -69,8 +69,9 @@ export class OutboxRepository {
   async dueTimers(now: Date, limit: number): Promise<DueTimerRow[]> {
     return rows<DueTimerRow>(
       await this.db.execute(sql`
-        select id::int as id, actor_type as "actorType", actor_id as "actorId", timer_key as "timerKey", due_at as "dueAt", event
-        from timers where due_at <= ${now.toISOString()}::timestamptz order by due_at, id limit ${limit}`),
+        select actor_type as "actorType", actor_id as "actorId", timer_key as "timerKey", seq, due_at as "dueAt", event
+        from timers where due_at <= ${now.toISOString()}::timestamptz and fired_at is null
+        order by due_at limit ${limit}`),
     ).map((r) => ({ ...r, dueAt: new Date(r.dueAt) }));
   }
 }

@@ -11,7 +11,6 @@ import {
   primaryKey,
   text,
   timestamp,
-  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -98,20 +97,26 @@ export const outbox = pgTable(
   (t) => [index('outbox_pending_idx').on(t.id).where(sql`${t.sentAt} is null`)],
 );
 
-/** Durable timers: XState does not persist its scheduler, so delays live here. */
+/**
+ * Durable timers: XState does not persist its scheduler, so delays live here. One row per armed
+ * (actor, timer key); re-arming replaces it.
+ */
 export const timers = pgTable(
   'timers',
   {
-    id: bigserial('id', { mode: 'number' }).primaryKey(),
     actorType: text('actor_type').notNull(),
     actorId: text('actor_id').notNull(),
     timerKey: text('timer_key').notNull(),
+    // The actor's version (journal seq) at the transition that armed it: tells one arming from
+    // the next, so a fired timer's event id is unique and a re-armed timer is not deleted by the
+    // firing of the previous one. No surrogate id: it cost a sequence call and an index insert.
+    seq: integer('seq').notNull().default(0),
     dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
     event: jsonb('event').notNull(),
     firedAt: timestamp('fired_at', { withTimezone: true }),
   },
   (t) => [
-    uniqueIndex('timers_actor_key_idx').on(t.actorType, t.actorId, t.timerKey),
+    primaryKey({ name: 'timers_pkey', columns: [t.actorType, t.actorId, t.timerKey] }),
     index('timers_due_idx').on(t.dueAt).where(sql`${t.firedAt} is null`),
   ],
 );

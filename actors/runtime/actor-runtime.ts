@@ -215,7 +215,8 @@ export class ActorRuntime {
         now,
         timestamp,
       };
-      if (d.firedTimer) write.timersFired.push(d.firedTimer);
+      if (d.firedTimer)
+        write.timersFired.push({ actorType: d.actorType, actorId: d.actorId, ...d.firedTimer });
       let effects: readonly { type: string; params?: unknown }[] = [];
       let created = false;
       if (!w.snapshot && d.createWith) {
@@ -275,6 +276,7 @@ export class ActorRuntime {
             actorType: d.actorType,
             actorId: d.actorId,
             timerKey: t.key,
+            seq: w.version,
             dueAt: new Date(now.getTime() + t.delayMs),
             event: t.event,
           },

@@ -7,8 +7,8 @@ import type { Delivery } from './types.ts';
 /**
  * Turns due durable timers into events for their actors through the runtime. The runtime
  * deletes a fired timer in the same transaction that applies its event (unless it was re-armed
- * meanwhile), so a timer fires after a restart and never twice. The event id includes the due
- * time: a re-armed timer is a new event.
+ * meanwhile), so a timer fires after a restart and never twice. The event id names the arming
+ * (the actor's version when armed): a re-armed timer is a new event.
  */
 export class TimerPoller {
   private readonly abort = new AbortController();
@@ -29,9 +29,9 @@ export class TimerPoller {
     const deliveries: Delivery[] = due.map((t) => ({
       actorType: t.actorType as Delivery['actorType'],
       actorId: t.actorId,
-      eventId: `timer:${t.timerKey}:${t.id}:${t.dueAt.getTime()}`,
+      eventId: `timer:${t.timerKey}:${t.seq}`,
       event: t.event,
-      firedTimer: { id: t.id, dueAt: t.dueAt },
+      firedTimer: { timerKey: t.timerKey, seq: t.seq },
     }));
     await this.runtime.process(deliveries);
     return due.length;

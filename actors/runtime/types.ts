@@ -8,8 +8,8 @@ export interface Delivery {
   /** Input to create the actor with when it does not exist yet; without it, the event is rejected. */
   createWith?: Record<string, unknown>;
   correlationId?: string | null;
-  /** Set for deliveries made by the timer poller: the timer row to remove once applied. */
-  firedTimer?: { id: number; dueAt: Date };
+  /** Set for deliveries made by the timer poller: which arming of which timer fired. */
+  firedTimer?: { timerKey: string; seq: number };
 }
 
 /** What a processed batch did, for metrics and callers. */

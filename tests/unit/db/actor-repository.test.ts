@@ -4,6 +4,7 @@ import {
   type BatchWrite,
   type Database,
   emptyBatchWrite,
+  OutboxRepository,
   openDatabase,
   type SnapshotRow,
   VersionConflict,
@@ -68,5 +69,39 @@ describe('ActorRepository.writeBatch (PGlite): fencing', () => {
     await repo.writeBatch(batch({ updates: [{ ...row('a', 2), expectedVersion: 1 }] }));
     const stored = await repo.loadSnapshots([{ actorType: 'essay', actorId: 'a' }]);
     expect(stored[0]).toMatchObject({ version: 2, snapshot: { value: 'x', context: { v: 2 } } });
+  });
+});
+
+describe('ActorRepository.writeBatch (PGlite): timers', () => {
+  let database: Database;
+  let repo: ActorRepository;
+  beforeAll(async () => {
+    database = await openDatabase({ url: 'pglite://memory' });
+    repo = new ActorRepository(database.db);
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+
+  const arm = (seq: number) => ({
+    actorType: 'essay',
+    actorId: 'e1',
+    timerKey: 'timeout',
+    seq,
+    dueAt: new Date(0),
+    event: { type: 'T', seq },
+  });
+  const fired = (seq: number) => ({ actorType: 'essay', actorId: 'e1', timerKey: 'timeout', seq });
+  const armed = async () =>
+    (await new OutboxRepository(database.db).dueTimers(new Date(), 10)).map((t) => t.seq);
+
+  it('re-arming replaces the timer; the firing of an older arming leaves the new one', async () => {
+    await repo.writeBatch(batch({ timersSet: [arm(2)] }));
+    await repo.writeBatch(batch({ timersSet: [arm(5)] }));
+    expect(await armed()).toEqual([5]);
+    await repo.writeBatch(batch({ timersFired: [fired(2)] }));
+    expect(await armed()).toEqual([5]);
+    await repo.writeBatch(batch({ timersFired: [fired(5)] }));
+    expect(await armed()).toEqual([]);
   });
 });
