@@ -106,6 +106,56 @@ function actorColumns<R extends { actorType: string; actorId: string }>(): Colum
   return { actorType: ['text', (x) => x.actorType], actorId: ['text', (x) => x.actorId] };
 }
 
+// The columns each write statement takes (see `recordset`): constants, so their SQL is built once.
+const SNAPSHOT_INSERT: ColumnSpec<SnapshotRow> = {
+  ...actorColumns(),
+  machineId: ['text', (x) => x.machineId],
+  machineVersion: ['int', (x) => x.machineVersion],
+  snapshot: ['json', (x) => x.snapshot as object],
+  version: ['int', (x) => x.version],
+  status: ['text', (x) => x.status],
+};
+const SNAPSHOT_UPDATE: ColumnSpec<BatchWrite['updates'][number]> = {
+  ...actorColumns(),
+  snapshot: ['json', (x) => x.snapshot as object],
+  version: ['int', (x) => x.version],
+  status: ['text', (x) => x.status],
+  expectedVersion: ['int', (x) => x.expectedVersion],
+  machineVersion: ['int', (x) => x.machineVersion],
+};
+const JOURNAL: ColumnSpec<JournalRow> = {
+  ...actorColumns(),
+  seq: ['int', (x) => x.seq],
+  eventId: ['text', (x) => x.eventId],
+  eventType: ['text', (x) => x.eventType],
+  fromState: ['text', (x) => x.fromState],
+  toState: ['text', (x) => x.toState],
+  rejected: ['bool', (x) => x.rejected],
+};
+const OUTBOX: ColumnSpec<OutboxRow> = {
+  topic: ['text', (x) => x.topic],
+  key: ['text', (x) => x.key],
+  // Most rows have no headers: NULL (then '{}' in SQL) spares a jsonb parse per row.
+  headers: ['text', (x) => (hasKeys(x.headers) ? JSON.stringify(x.headers) : null)],
+  payload: ['json text', (x) => x.payload],
+  eventId: ['text', (x) => x.eventId],
+};
+const TIMER_KEY: ColumnSpec<BatchWrite['timersCancelled'][number]> = {
+  ...actorColumns(),
+  timerKey: ['text', (x) => x.timerKey],
+};
+const TIMER_FIRED: ColumnSpec<FiredTimer> = { ...TIMER_KEY, seq: ['int', (x) => x.seq] };
+const TIMER_SET: ColumnSpec<TimerRow> = {
+  ...TIMER_FIRED,
+  dueAt: ['timestamptz', (x) => x.dueAt],
+  event: ['jsonb', (x) => x.event as object],
+};
+
+function hasKeys(record: Record<string, string>): boolean {
+  for (const _ in record) return true;
+  return false;
+}
+
 /** Whether `error` (or one of its causes: drizzle wraps driver errors) breaks that unique index. */
 function violates(error: unknown, constraint: string): boolean {
   for (let e = error; e instanceof Error; e = e.cause) {
@@ -114,6 +164,9 @@ function violates(error: unknown, constraint: string): boolean {
   }
   return false;
 }
+
+/** The snapshot table's key: a violation on insert means another writer created the actor. */
+const SNAPSHOT_KEY = 'actor_snapshots_actor_type_actor_id_pk';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -189,6 +242,20 @@ export class ActorRepository {
    * Each statement takes its rows column by column (see `recordset`), one parameter per column.
    */
   async writeBatch(w: BatchWrite): Promise<void> {
+    try {
+      await this.writeInTransaction(w);
+    } catch (error) {
+      // Another writer created one of these actors first. The transaction is gone (rolled
+      // back), so the actors that now exist are the ones it lost.
+      if (violates(error, SNAPSHOT_KEY)) {
+        const found = await this.loadSnapshots(w.inserts);
+        throw new VersionConflict(found.map((r) => `${r.actorType}:${r.actorId}`));
+      }
+      throw error;
+    }
+  }
+
+  private async writeInTransaction(w: BatchWrite): Promise<void> {
     await this.db.transaction(async (tx) => {
       if (w.updates.length || w.timersFired.length || w.timersCancelled.length) {
         // The update and deletes below join a batch of keys to a table. The planner guesses
@@ -200,33 +267,18 @@ export class ActorRepository {
         );
       }
       if (w.inserts.length) {
-        const r = await tx.execute(sql`
+        // A plain insert, like the journal's: a key violation rolls everything back (see
+        // writeBatch); `on conflict do nothing` cost a speculative insertion per new actor.
+        await tx.execute(sql`
           insert into actor_snapshots (actor_type, actor_id, machine_id, machine_version, snapshot, version, status)
           select "actorType", "actorId", "machineId", "machineVersion", snapshot, version, status
-          from ${recordset(w.inserts, 'u', {
-            ...actorColumns(),
-            machineId: ['text', (x) => x.machineId],
-            machineVersion: ['int', (x) => x.machineVersion],
-            snapshot: ['json', (x) => x.snapshot as object],
-            version: ['int', (x) => x.version],
-            status: ['text', (x) => x.status],
-          })}
-          on conflict do nothing`);
-        if (affected(r) !== w.inserts.length)
-          throw new VersionConflict(await notWrittenHere(tx, w.inserts));
+          from ${recordset(w.inserts, 'u', SNAPSHOT_INSERT)}`);
       }
       if (w.updates.length) {
         const r = await tx.execute(sql`
           update actor_snapshots as a
           set snapshot = u.snapshot, version = u.version, status = u.status, machine_version = u."machineVersion", updated_at = now()
-          from ${recordset(w.updates, 'u', {
-            ...actorColumns(),
-            snapshot: ['json', (x) => x.snapshot as object],
-            version: ['int', (x) => x.version],
-            status: ['text', (x) => x.status],
-            expectedVersion: ['int', (x) => x.expectedVersion],
-            machineVersion: ['int', (x) => x.machineVersion],
-          })}
+          from ${recordset(w.updates, 'u', SNAPSHOT_UPDATE)}
           where a.actor_type = u."actorType" and a.actor_id = u."actorId" and a.version = u."expectedVersion"`);
         if (affected(r) !== w.updates.length)
           throw new VersionConflict(await notWrittenHere(tx, w.updates));
@@ -240,15 +292,7 @@ export class ActorRepository {
           await tx.execute(sql`
             insert into journal (actor_type, actor_id, seq, event_id, event_type, from_state, to_state, rejected)
             select "actorType", "actorId", seq, "eventId", "eventType", "fromState", "toState", rejected
-            from ${recordset(w.journal, 'u', {
-              ...actorColumns(),
-              seq: ['int', (x) => x.seq],
-              eventId: ['text', (x) => x.eventId],
-              eventType: ['text', (x) => x.eventType],
-              fromState: ['text', (x) => x.fromState],
-              toState: ['text', (x) => x.toState],
-              rejected: ['bool', (x) => x.rejected],
-            })}`);
+            from ${recordset(w.journal, 'u', JOURNAL)}`);
         } catch (error) {
           if (violates(error, 'journal_pkey')) throw new DuplicateEvent();
           throw error;
@@ -257,44 +301,25 @@ export class ActorRepository {
       if (w.outbox.length) {
         await tx.execute(sql`
           insert into outbox (topic, key, headers, payload, event_id)
-          select topic, key, headers, payload, "eventId"
-          from ${recordset(w.outbox, 'u', {
-            topic: ['text', (x) => x.topic],
-            key: ['text', (x) => x.key],
-            headers: ['jsonb', (x) => x.headers],
-            payload: ['json text', (x) => x.payload],
-            eventId: ['text', (x) => x.eventId],
-          })}
+          select topic, key, coalesce(headers::jsonb, '{}'), payload, "eventId"
+          from ${recordset(w.outbox, 'u', OUTBOX)}
           order by ordinality`);
       }
       if (w.timersFired.length) {
         await tx.execute(sql`
-          delete from timers t using ${recordset(w.timersFired, 'f', {
-            ...actorColumns(),
-            timerKey: ['text', (x) => x.timerKey],
-            seq: ['int', (x) => x.seq],
-          })}
+          delete from timers t using ${recordset(w.timersFired, 'f', TIMER_FIRED)}
           where t.actor_type = f."actorType" and t.actor_id = f."actorId" and t.timer_key = f."timerKey" and t.seq = f.seq`);
       }
       if (w.timersCancelled.length) {
         await tx.execute(sql`
-          delete from timers t using ${recordset(w.timersCancelled, 'c', {
-            ...actorColumns(),
-            timerKey: ['text', (x) => x.timerKey],
-          })}
+          delete from timers t using ${recordset(w.timersCancelled, 'c', TIMER_KEY)}
           where t.actor_type = c."actorType" and t.actor_id = c."actorId" and t.timer_key = c."timerKey"`);
       }
       if (w.timersSet.length) {
         await tx.execute(sql`
           insert into timers (actor_type, actor_id, timer_key, seq, due_at, event)
           select "actorType", "actorId", "timerKey", seq, "dueAt", event
-          from ${recordset(w.timersSet, 'u', {
-            ...actorColumns(),
-            timerKey: ['text', (x) => x.timerKey],
-            seq: ['int', (x) => x.seq],
-            dueAt: ['timestamptz', (x) => x.dueAt],
-            event: ['jsonb', (x) => x.event as object],
-          })}
+          from ${recordset(w.timersSet, 'u', TIMER_SET)}
           on conflict (actor_type, actor_id, timer_key) do update set seq = excluded.seq, due_at = excluded.due_at, event = excluded.event, fired_at = null`);
       }
     });
