@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { type ColumnSpec, recordset } from './recordset.ts';
-import { affected, rows } from './results.ts';
+import { rows } from './results.ts';
+import { inTransaction, type Run, type Statement } from './statements.ts';
 
 /** A stored actor snapshot row. */
 export interface SnapshotRow {
@@ -107,6 +108,7 @@ function actorColumns<R extends { actorType: string; actorId: string }>(): Colum
 }
 
 // The columns each write statement takes (see `recordset`): constants, so their SQL is built once.
+const ACTOR_KEY: ColumnSpec<{ actorType: string; actorId: string }> = actorColumns();
 const SNAPSHOT_INSERT: ColumnSpec<SnapshotRow> = {
   ...actorColumns(),
   machineId: ['text', (x) => x.machineId],
@@ -168,8 +170,6 @@ function violates(error: unknown, constraint: string): boolean {
 /** The snapshot table's key: a violation on insert means another writer created the actor. */
 const SNAPSHOT_KEY = 'actor_snapshots_actor_type_actor_id_pk';
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-
 /**
  * The actors among `keys` whose snapshot row this transaction did not write (its xmin is
  * another transaction's, or there is no row): another writer got there first. Asked only after
@@ -177,20 +177,28 @@ type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
  * common path carries no per-row result back.
  */
 async function notWrittenHere(
-  tx: Tx,
+  run: Run,
   keys: readonly { actorType: string; actorId: string }[],
 ): Promise<string[]> {
-  const lost = rows<{ t: string; i: string }>(
-    await tx.execute(sql`
-      select k.t, k.i
-      from unnest(${arr(keys.map((k) => k.actorType))}::text[], ${arr(keys.map((k) => k.actorId))}::text[]) as k(t, i)
-      where not exists (
-        select from actor_snapshots s
-        where s.actor_type = k.t and s.actor_id = k.i and s.xmin = pg_current_xact_id()::xid
-      )`),
+  const lost = await run(
+    around(
+      'select k."actorType", k."actorId" from ',
+      recordset(keys, 'k', ACTOR_KEY),
+      ` where not exists (
+          select from actor_snapshots s
+          where s.actor_type = k."actorType" and s.actor_id = k."actorId" and s.xmin = pg_current_xact_id()::xid)`,
+    ),
   );
-  return lost.map((x) => `${x.t}:${x.i}`);
+  return lost.rows.map((x) => `${x.actorType}:${x.actorId}`);
 }
+
+/** A statement: `before`, the rows, `after`. */
+function around(before: string, rows: Statement, after = ''): Statement {
+  return { text: before + rows.text + after, values: rows.values };
+}
+
+const KEY_LOOKUPS_ONLY =
+  "select set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)";
 
 /** Set-based SQL for the actor runtime: a handful of statements per batch, whatever its size. */
 export class ActorRepository {
@@ -256,32 +264,37 @@ export class ActorRepository {
   }
 
   private async writeInTransaction(w: BatchWrite): Promise<void> {
-    await this.db.transaction(async (tx) => {
+    await inTransaction(this.db, async (run) => {
       if (w.updates.length || w.timersFired.length || w.timersCancelled.length) {
         // The update and deletes below join a batch of keys to a table. The planner guesses
         // 1,000 rows for the batch and, without statistics on a young table, hash-joins it
         // with a scan of the WHOLE table: ~10-20 ms per statement at 12,000 actors, growing
         // with the table. Index lookups per key are what a batch wants at any table size.
-        await tx.execute(
-          sql`select set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)`,
-        );
+        await run({ text: KEY_LOOKUPS_ONLY, values: [] });
       }
       if (w.inserts.length) {
         // A plain insert, like the journal's: a key violation rolls everything back (see
         // writeBatch); `on conflict do nothing` cost a speculative insertion per new actor.
-        await tx.execute(sql`
-          insert into actor_snapshots (actor_type, actor_id, machine_id, machine_version, snapshot, version, status)
-          select "actorType", "actorId", "machineId", "machineVersion", snapshot, version, status
-          from ${recordset(w.inserts, 'u', SNAPSHOT_INSERT)}`);
+        await run(
+          around(
+            `insert into actor_snapshots (actor_type, actor_id, machine_id, machine_version, snapshot, version, status)
+             select "actorType", "actorId", "machineId", "machineVersion", snapshot, version, status from `,
+            recordset(w.inserts, 'u', SNAPSHOT_INSERT),
+          ),
+        );
       }
       if (w.updates.length) {
-        const r = await tx.execute(sql`
-          update actor_snapshots as a
-          set snapshot = u.snapshot, version = u.version, status = u.status, machine_version = u."machineVersion", updated_at = now()
-          from ${recordset(w.updates, 'u', SNAPSHOT_UPDATE)}
-          where a.actor_type = u."actorType" and a.actor_id = u."actorId" and a.version = u."expectedVersion"`);
-        if (affected(r) !== w.updates.length)
-          throw new VersionConflict(await notWrittenHere(tx, w.updates));
+        const r = await run(
+          around(
+            `update actor_snapshots as a
+             set snapshot = u.snapshot, version = u.version, status = u.status, machine_version = u."machineVersion", updated_at = now()
+             from `,
+            recordset(w.updates, 'u', SNAPSHOT_UPDATE),
+            ` where a.actor_type = u."actorType" and a.actor_id = u."actorId" and a.version = u."expectedVersion"`,
+          ),
+        );
+        if (r.rowCount !== w.updates.length)
+          throw new VersionConflict(await notWrittenHere(run, w.updates));
       }
       if (w.journal.length) {
         // A plain insert: a violation of the (actor, event id) key means an event was
@@ -289,38 +302,55 @@ export class ActorRepository {
         // deduplication pre-check. (`on conflict do nothing` would cost a speculative insertion
         // per row for a case that is rare and rolls back anyway.)
         try {
-          await tx.execute(sql`
-            insert into journal (actor_type, actor_id, seq, event_id, event_type, from_state, to_state, rejected)
-            select "actorType", "actorId", seq, "eventId", "eventType", "fromState", "toState", rejected
-            from ${recordset(w.journal, 'u', JOURNAL)}`);
+          await run(
+            around(
+              `insert into journal (actor_type, actor_id, seq, event_id, event_type, from_state, to_state, rejected)
+               select "actorType", "actorId", seq, "eventId", "eventType", "fromState", "toState", rejected from `,
+              recordset(w.journal, 'u', JOURNAL),
+            ),
+          );
         } catch (error) {
           if (violates(error, 'journal_pkey')) throw new DuplicateEvent();
           throw error;
         }
       }
       if (w.outbox.length) {
-        await tx.execute(sql`
-          insert into outbox (topic, key, headers, payload, event_id)
-          select topic, key, coalesce(headers::jsonb, '{}'), payload, "eventId"
-          from ${recordset(w.outbox, 'u', OUTBOX)}
-          order by ordinality`);
+        await run(
+          around(
+            `insert into outbox (topic, key, headers, payload, event_id)
+             select topic, key, coalesce(headers::jsonb, '{}'), payload, "eventId" from `,
+            recordset(w.outbox, 'u', OUTBOX),
+            ' order by ordinality',
+          ),
+        );
       }
       if (w.timersFired.length) {
-        await tx.execute(sql`
-          delete from timers t using ${recordset(w.timersFired, 'f', TIMER_FIRED)}
-          where t.actor_type = f."actorType" and t.actor_id = f."actorId" and t.timer_key = f."timerKey" and t.seq = f.seq`);
+        await run(
+          around(
+            'delete from timers t using ',
+            recordset(w.timersFired, 'f', TIMER_FIRED),
+            ` where t.actor_type = f."actorType" and t.actor_id = f."actorId" and t.timer_key = f."timerKey" and t.seq = f.seq`,
+          ),
+        );
       }
       if (w.timersCancelled.length) {
-        await tx.execute(sql`
-          delete from timers t using ${recordset(w.timersCancelled, 'c', TIMER_KEY)}
-          where t.actor_type = c."actorType" and t.actor_id = c."actorId" and t.timer_key = c."timerKey"`);
+        await run(
+          around(
+            'delete from timers t using ',
+            recordset(w.timersCancelled, 'c', TIMER_KEY),
+            ` where t.actor_type = c."actorType" and t.actor_id = c."actorId" and t.timer_key = c."timerKey"`,
+          ),
+        );
       }
       if (w.timersSet.length) {
-        await tx.execute(sql`
-          insert into timers (actor_type, actor_id, timer_key, seq, due_at, event)
-          select "actorType", "actorId", "timerKey", seq, "dueAt", event
-          from ${recordset(w.timersSet, 'u', TIMER_SET)}
-          on conflict (actor_type, actor_id, timer_key) do update set seq = excluded.seq, due_at = excluded.due_at, event = excluded.event, fired_at = null`);
+        await run(
+          around(
+            `insert into timers (actor_type, actor_id, timer_key, seq, due_at, event)
+             select "actorType", "actorId", "timerKey", seq, "dueAt", event from `,
+            recordset(w.timersSet, 'u', TIMER_SET),
+            ' on conflict (actor_type, actor_id, timer_key) do update set seq = excluded.seq, due_at = excluded.due_at, event = excluded.event, fired_at = null',
+          ),
+        );
       }
     });
   }

@@ -1,4 +1,4 @@
-import { type Param, SQL, StringChunk, sql } from 'drizzle-orm';
+import type { Statement } from './statements.ts';
 
 /**
  * The SQL type a column is cast to. `json`/`jsonb` columns take a JS value to serialise;
@@ -40,11 +40,14 @@ const holdsSeparator = (text: string): boolean => text.includes(RS) || text.incl
  * a fresh large allocation per statement), and `json_to_recordset`, which builds a hash table
  * per row object, 2-3x more again.
  */
-export function recordset<R>(rows: readonly R[], alias: string, spec: ColumnSpec<R>): SQL {
+export function recordset<R>(
+  rows: readonly R[],
+  alias: string,
+  spec: ColumnSpec<R>,
+  firstParam = 1,
+): Statement {
   const shape = shapeOf(spec);
-  // Built as one flat SQL of text chunks and parameters: Drizzle's per-chunk work (nested
-  // fragments, identifiers) cost ~20-40 us per statement to build and ~100 us to render.
-  const chunks: (StringChunk | Param)[] = [];
+  const values: string[] = [];
   let text = shape.head;
   shape.columns.forEach(({ name, type, get }, i) => {
     const texts: (string | null)[] = new Array(rows.length);
@@ -76,18 +79,14 @@ export function recordset<R>(rows: readonly R[], alias: string, spec: ColumnSpec
       // join(), not +=: one flat string, where a chain of += is a rope that the driver must
       // flatten (a second copy) before it can encode it.
       const joined = (nulls ? texts.map((t) => t ?? US) : texts).join(RS);
-      chunks.push(new StringChunk(`${text}string_to_table(`), sql.param(joined));
-      text = '::text, chr(30), chr(31))';
+      values.push(joined);
+      text += `string_to_table($${firstParam + i}::text, chr(30), chr(31))`;
     } else {
-      chunks.push(
-        new StringChunk(`${text}json_array_elements_text(`),
-        sql.param(JSON.stringify(texts)),
-      );
-      text = '::json)';
+      values.push(JSON.stringify(texts));
+      text += `json_array_elements_text($${firstParam + i}::json)`;
     }
   });
-  chunks.push(new StringChunk(text + shape.tail + quoted(alias)));
-  return new SQL(chunks);
+  return { text: text + shape.tail + quoted(alias), values };
 }
 
 interface Shape<R> {

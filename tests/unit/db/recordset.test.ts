@@ -1,7 +1,7 @@
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../../db/index.ts';
 import { recordset } from '../../../db/recordset.ts';
+import { inTransaction } from '../../../db/statements.ts';
 
 interface Row {
   name: string | null;
@@ -34,27 +34,30 @@ describe('recordset (PGlite)', () => {
     await database.close();
   });
 
-  const select = async (rows: readonly Row[]) =>
-    (
-      (await database.db.execute(sql`
-        select name, n, ok, at, doc, doc_text from ${recordset(rows, 'u', {
-          name: ['text', (r) => r.name],
-          n: ['int', (r) => r.n],
-          ok: ['bool', (r) => r.ok],
-          at: ['timestamptz', (r) => r.at],
-          doc: ['json', (r) => r.doc],
-          doc_text: ['json text', (r) => JSON.stringify(r.doc)],
-        })} order by ordinality`)) as unknown as {
-        rows: {
-          name: string | null;
-          n: number;
-          ok: boolean;
-          at: string | Date;
-          doc: unknown;
-          doc_text: string;
-        }[];
-      }
-    ).rows;
+  const select = async (rows: readonly Row[]) => {
+    const from = recordset(rows, 'u', {
+      name: ['text', (r) => r.name],
+      n: ['int', (r) => r.n],
+      ok: ['bool', (r) => r.ok],
+      at: ['timestamptz', (r) => r.at],
+      doc: ['json', (r) => r.doc],
+      doc_text: ['json text', (r) => JSON.stringify(r.doc)],
+    });
+    const result = await inTransaction(database.db, (run) =>
+      run({
+        text: `select name, n, ok, at, doc, doc_text from ${from.text} order by ordinality`,
+        values: from.values,
+      }),
+    );
+    return result.rows as {
+      name: string | null;
+      n: number;
+      ok: boolean;
+      at: string | Date;
+      doc: unknown;
+      doc_text: string;
+    }[];
+  };
 
   it('carries every value of every column unchanged, in the rows order', async () => {
     const got = await select(awkward);
