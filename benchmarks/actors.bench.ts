@@ -26,6 +26,14 @@ const url = new URL(base);
 url.pathname = `/${dbName}`;
 const database = await openDatabase({ url: url.toString(), maxConnections: numberArg('pool', 4) });
 
+/** The server's current WAL position, in bytes. */
+async function walLsn(): Promise<bigint> {
+  const r = await admin.query<{ lsn: string }>(
+    `select pg_current_wal_lsn() - '0/0'::pg_lsn as lsn`,
+  );
+  return BigInt(String(r.rows[0]?.lsn ?? '0').split('.')[0] as string);
+}
+
 try {
   const cache = new SnapshotCache(essays * 2, 3_600_000);
   const runtime = new ActorRuntime({
@@ -118,11 +126,15 @@ try {
   cache.clear();
   const global = globalThis as { gc?: () => void };
   global.gc?.();
+  // WAL written over the run (the whole server's: nothing else writes during a bench): unlike
+  // CPU time it does not move with the machine's speed, so it shows a change in the write path.
+  const walBefore = await walLsn();
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const pgCpuBefore = localProcessCpuUs('postgres');
   const transitions = await run(events);
   const pgCpuAfter = localProcessCpuUs('postgres');
+  const walBytesPerTransition = Math.round(Number((await walLsn()) - walBefore) / transitions);
   events = undefined;
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
@@ -151,7 +163,7 @@ try {
     `Actor runtime on Postgres: ${essays} essays x ${phases.length} transitions, ${batchSize} deliveries per transaction`,
     [
       `${perS} persisted transitions/s (${transitions} in ${seconds.toFixed(2)} s, after a warm-up on ${warmup} other essays; each with its journal row (= processed event id), status event in the outbox, timers; ${lanes} partitions in parallel)`,
-      `CPU per transition: ${cpuUsPerTransition} µs in this process, ${pgCpuUsPerTransition ?? 'n/a (not a local server)'} µs in Postgres`,
+      `CPU per transition: ${cpuUsPerTransition} µs in this process, ${pgCpuUsPerTransition ?? 'n/a (not a local server)'} µs in Postgres; ${walBytesPerTransition} bytes of WAL`,
       `${bytesPerActor} bytes of heap per active (cached) actor${global.gc ? '' : ' (approximate: run with --expose-gc)'}; stored snapshot ${snapshotBytes} bytes on average`,
     ],
     {
@@ -161,6 +173,7 @@ try {
       snapshot_bytes_avg: snapshotBytes,
       node_cpu_us_per_transition: cpuUsPerTransition,
       postgres_cpu_us_per_transition: pgCpuUsPerTransition,
+      wal_bytes_per_transition: walBytesPerTransition,
     },
   );
 } finally {
