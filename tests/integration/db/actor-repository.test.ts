@@ -6,6 +6,7 @@ import {
   ActorRepository,
   type Database,
   emptyBatchWrite,
+  OutboxRepository,
   openDatabase,
 } from '../../../db/index.ts';
 import { DATABASE_URL } from '../../helpers/infra.ts';
@@ -59,7 +60,7 @@ describe('actor repository on real Postgres: batch statements never scan whole t
     return Object.fromEntries(r.rows.map((x) => [x.relname, x.n]));
   };
 
-  it('loads, deduplicates, updates and cancels timers by key lookups only', async () => {
+  it('loads, deduplicates, updates, cancels timers and polls due timers by index only', async () => {
     const repo = new ActorRepository(database.db);
     const ids = Array.from({ length: BATCH }, (_, i) => `essay-${i * 61 + 7}`);
     const keys = ids.map((actorId) => ({ actorType: 'essay', actorId }));
@@ -83,9 +84,13 @@ describe('actor repository on real Postgres: batch statements never scan whole t
       })),
       timersCancelled: ids.map((actorId) => ({ actorType: 'essay', actorId, timerKey: 'timeout' })),
     });
+    // The poller's query (every 250 ms) once lacked the due index's predicate and read the
+    // whole timers table each time.
+    const due = await new OutboxRepository(database.db).dueTimers(new Date(), 500);
 
     expect(loaded).toHaveLength(BATCH);
     expect(done.size).toBe(BATCH);
+    expect(due).toEqual([]); // all due in an hour
     const after = await seqScans();
     expect(after).toEqual(before);
     // The witness is live: a deliberate whole-table read (version is in no index) moves it.
