@@ -35,21 +35,23 @@ export interface OutboxRow {
   eventId: string;
 }
 
-export interface TimerRow {
-  actorType: string;
-  actorId: string;
-  timerKey: string;
+/** A timer to arm (or re-arm). */
+export interface TimerRow extends TimerKey {
   /** The actor's version at the transition that armed it. */
   seq: number;
   dueAt: Date;
   event: unknown;
 }
 
-/** A timer that fired: its row goes, unless it was re-armed meanwhile (another seq). */
-export interface FiredTimer {
+/** One actor's timer: at most one is armed per key. */
+export interface TimerKey {
   actorType: string;
   actorId: string;
   timerKey: string;
+}
+
+/** A timer that fired: its row goes, unless it was re-armed meanwhile (another seq). */
+export interface FiredTimer extends TimerKey {
   seq: number;
 }
 
@@ -62,7 +64,7 @@ export interface BatchWrite {
   journal: JournalRow[];
   outbox: OutboxRow[];
   timersSet: TimerRow[];
-  timersCancelled: { actorType: string; actorId: string; timerKey: string }[];
+  timersCancelled: TimerKey[];
   timersFired: FiredTimer[];
 }
 
@@ -102,15 +104,14 @@ function arr(values: readonly unknown[]) {
   return sql.param(values);
 }
 
-/** The actor key columns every per-actor row carries. */
-function actorColumns<R extends { actorType: string; actorId: string }>(): ColumnSpec<R> {
-  return { actorType: ['text', (x) => x.actorType], actorId: ['text', (x) => x.actorId] };
-}
-
 // The columns each write statement takes (see `recordset`): constants, so their SQL is built once.
-const ACTOR_KEY: ColumnSpec<{ actorType: string; actorId: string }> = actorColumns();
+/** The actor key columns every per-actor row carries. */
+const ACTOR_KEY: ColumnSpec<{ actorType: string; actorId: string }> = {
+  actorType: ['text', (x) => x.actorType],
+  actorId: ['text', (x) => x.actorId],
+};
 const SNAPSHOT_INSERT: ColumnSpec<SnapshotRow> = {
-  ...actorColumns(),
+  ...ACTOR_KEY,
   machineId: ['text', (x) => x.machineId],
   machineVersion: ['int', (x) => x.machineVersion],
   snapshot: ['json', (x) => x.snapshot as object],
@@ -118,7 +119,7 @@ const SNAPSHOT_INSERT: ColumnSpec<SnapshotRow> = {
   status: ['text', (x) => x.status],
 };
 const SNAPSHOT_UPDATE: ColumnSpec<BatchWrite['updates'][number]> = {
-  ...actorColumns(),
+  ...ACTOR_KEY,
   snapshot: ['json', (x) => x.snapshot as object],
   version: ['int', (x) => x.version],
   status: ['text', (x) => x.status],
@@ -126,7 +127,7 @@ const SNAPSHOT_UPDATE: ColumnSpec<BatchWrite['updates'][number]> = {
   machineVersion: ['int', (x) => x.machineVersion],
 };
 const JOURNAL: ColumnSpec<JournalRow> = {
-  ...actorColumns(),
+  ...ACTOR_KEY,
   seq: ['int', (x) => x.seq],
   eventId: ['text', (x) => x.eventId],
   eventType: ['text', (x) => x.eventType],
@@ -142,8 +143,8 @@ const OUTBOX: ColumnSpec<OutboxRow> = {
   payload: ['json text', (x) => x.payload],
   eventId: ['text', (x) => x.eventId],
 };
-const TIMER_KEY: ColumnSpec<BatchWrite['timersCancelled'][number]> = {
-  ...actorColumns(),
+const TIMER_KEY: ColumnSpec<TimerKey> = {
+  ...ACTOR_KEY,
   timerKey: ['text', (x) => x.timerKey],
 };
 const TIMER_FIRED: ColumnSpec<FiredTimer> = { ...TIMER_KEY, seq: ['int', (x) => x.seq] };

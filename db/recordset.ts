@@ -40,16 +40,11 @@ const holdsSeparator = (text: string): boolean => text.includes(RS) || text.incl
  * a fresh large allocation per statement), and `json_to_recordset`, which builds a hash table
  * per row object, 2-3x more again.
  *
- * Returns the derived table's SQL text with parameters numbered from `firstParam` (one per
- * column, in spec order) and their values: embed the text in a statement and pass the values.
+ * Returns the derived table's SQL text with parameters $1, $2, ... (one per column, in spec
+ * order) and their values: embed the text in a statement and pass the values.
  * Keep `spec` a constant: its SQL is worked out once per spec object.
  */
-export function recordset<R>(
-  rows: readonly R[],
-  alias: string,
-  spec: ColumnSpec<R>,
-  firstParam = 1,
-): Statement {
+export function recordset<R>(rows: readonly R[], alias: string, spec: ColumnSpec<R>): Statement {
   const shape = shapeOf(spec);
   const values: string[] = [];
   let text = shape.head;
@@ -84,10 +79,10 @@ export function recordset<R>(
       // flatten (a second copy) before it can encode it.
       const joined = (nulls ? texts.map((t) => t ?? US) : texts).join(RS);
       values.push(joined);
-      text += `string_to_table($${firstParam + i}::text, chr(30), chr(31))`;
+      text += `string_to_table($${i + 1}::text, chr(30), chr(31))`;
     } else {
       values.push(JSON.stringify(texts));
-      text += `json_array_elements_text($${firstParam + i}::json)`;
+      text += `json_array_elements_text($${i + 1}::json)`;
     }
   });
   return { text: text + shape.tail + quoted(alias), values };

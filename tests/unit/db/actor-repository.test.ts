@@ -22,16 +22,20 @@ const row = (actorId: string, version: number): SnapshotRow => ({
 
 const batch = (part: Partial<BatchWrite>): BatchWrite => ({ ...emptyBatchWrite(), ...part });
 
+// One embedded database for the file: the blocks touch different actors.
+let database: Database;
+let repo: ActorRepository;
+beforeAll(async () => {
+  database = await openDatabase({ url: 'pglite://memory' });
+  repo = new ActorRepository(database.db);
+});
+afterAll(async () => {
+  await database.close();
+});
+
 describe('ActorRepository.writeBatch (PGlite): fencing', () => {
-  let database: Database;
-  let repo: ActorRepository;
   beforeAll(async () => {
-    database = await openDatabase({ url: 'pglite://memory' });
-    repo = new ActorRepository(database.db);
     await repo.writeBatch(batch({ inserts: [row('a', 1), row('b', 1), row('c', 1)] }));
-  });
-  afterAll(async () => {
-    await database.close();
   });
 
   const conflict = async (write: BatchWrite): Promise<VersionConflict> => {
@@ -73,16 +77,6 @@ describe('ActorRepository.writeBatch (PGlite): fencing', () => {
 });
 
 describe('ActorRepository.writeBatch (PGlite): timers', () => {
-  let database: Database;
-  let repo: ActorRepository;
-  beforeAll(async () => {
-    database = await openDatabase({ url: 'pglite://memory' });
-    repo = new ActorRepository(database.db);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-
   const arm = (seq: number) => ({
     actorType: 'essay',
     actorId: 'e1',
