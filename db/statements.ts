@@ -1,7 +1,9 @@
 import { hash } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { columnName, copyStatement, encodeCopyRows } from './copy-rows.ts';
 import type { Db } from './database.ts';
+import { type ColumnSpec, recordset } from './recordset.ts';
 
 /** SQL text with numbered parameters ($1, $2, ...) and their values, as both drivers take it. */
 export interface Statement {
@@ -19,39 +21,71 @@ export interface StatementResult {
 export type Run = (statement: Statement) => Promise<StatementResult>;
 
 /**
+ * Inserts rows into a table inside the transaction, in their order (a serial column numbers
+ * them in that order); resolves to the number inserted. Spec keys are the columns in camelCase.
+ * On node-postgres a binary COPY; on PGlite an INSERT ... SELECT over a `recordset`.
+ */
+export type Copy = <R>(table: string, spec: ColumnSpec<R>, rows: readonly R[]) => Promise<number>;
+
+/**
  * Runs `work` in one transaction on the driver under `db`, bypassing Drizzle's query builder:
  * the hot write path's statements are few and fixed, and here each is a prepared statement on
  * node-postgres (parsed and planned once per connection, then a generic plan). Re-planning them
  * per batch cost Postgres ~10% of its time: a custom plan copies every parameter, megabytes of
  * batch data, into the plan tree. Rolls back if `work` throws.
  */
-export async function inTransaction<T>(db: Db, work: (run: Run) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  db: Db,
+  work: (run: Run, copy: Copy) => Promise<T>,
+): Promise<T> {
   const client = (db as unknown as { $client: unknown }).$client;
   if (client instanceof pg.Pool) return onPool(client, work);
   if (client instanceof PGlite)
-    return client.transaction((tx) =>
-      work(async ({ text, values }) => {
+    return client.transaction((tx) => {
+      const run: Run = async ({ text, values }) => {
         const r = await tx.query<Record<string, unknown>>(text, values);
         return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
-      }),
-    );
+      };
+      return work(run, async (table, spec, rows) => {
+        if (rows.length === 0) return 0;
+        const source = recordset(rows, 'r', spec);
+        const keys = Object.keys(spec);
+        const text = `insert into ${table} (${keys.map(columnName).join(', ')}) select ${keys.map((k) => `"${k}"`).join(', ')} from ${source.text} order by ordinality`;
+        return (await run({ text, values: source.values })).rowCount;
+      });
+    });
   throw new TypeError('inTransaction: the database is neither node-postgres nor PGlite');
 }
 
-async function onPool<T>(pool: pg.Pool, work: (run: Run) => Promise<T>): Promise<T> {
+async function onPool<T>(pool: pg.Pool, work: (run: Run, copy: Copy) => Promise<T>): Promise<T> {
   const connection = await pool.connect();
   let broken = false;
   try {
     await connection.query('begin');
     try {
-      const result = await work(async ({ text, values }) => {
-        const r = await connection.query<Record<string, unknown>>({
-          name: preparedName(text),
-          text,
-          values,
-        });
-        return { rows: r.rows, rowCount: r.rowCount ?? r.rows.length };
-      });
+      const result = await work(
+        async ({ text, values }) => {
+          const r = await connection.query<Record<string, unknown>>({
+            name: preparedName(text),
+            text,
+            values,
+          });
+          return { rows: r.rows, rowCount: r.rowCount ?? r.rows.length };
+        },
+        (table, spec, rows) => {
+          if (rows.length === 0) return Promise.resolve(0);
+          // Encoded before the COPY starts: a value that cannot be encoded fails this call, not
+          // the connection's message handler.
+          const message = encodeCopyRows(rows, spec, MESSAGE_HEADER);
+          return new Promise<number>((resolve, reject) => {
+            connection.query(
+              new CopyIn(copyStatement(table, spec), message, (e, n) =>
+                e ? reject(e) : resolve(n),
+              ),
+            );
+          });
+        },
+      );
       await connection.query('commit');
       return result;
     } catch (error) {
@@ -76,4 +110,62 @@ function preparedName(text: string): string {
     names.set(text, name);
   }
   return name;
+}
+
+/** A protocol message's header: its type byte and its length, which counts itself. */
+const MESSAGE_HEADER = 5;
+
+/**
+ * `COPY ... FROM STDIN` as a node-postgres Submittable (the extension point pg-cursor and
+ * pg-copy-streams use): the client hands it the connection and routes the server's replies to
+ * its `handle*` methods.
+ */
+class CopyIn {
+  private rowCount = 0;
+
+  constructor(
+    private readonly text: string,
+    /** The rows, encoded with MESSAGE_HEADER bytes free before and after them. */
+    private readonly message: Buffer,
+    readonly callback: (error: Error | null, rowCount: number) => void,
+  ) {}
+
+  submit(connection: pg.Connection): void {
+    connection.query(this.text);
+  }
+
+  /**
+   * The server is ready for the data. It goes as one CopyData message and then CopyDone, framed in the buffer the data was
+   * encoded into and written to the socket as is (node-postgres's `sendCopyFromChunk` would copy
+   * it into a buffer of its own first).
+   */
+  handleCopyInResponse(connection: pg.Connection): void {
+    const message = this.message;
+    const end = message.length - MESSAGE_HEADER;
+    message[0] = 0x64; // 'd': CopyData
+    message.writeInt32BE(end - 1, 1);
+    message[end] = 0x63; // 'c': CopyDone
+    message.writeInt32BE(4, end + 1);
+    connection.stream.write(message);
+  }
+
+  handleCommandComplete(message: { text: string }): void {
+    // "COPY <rows>"
+    this.rowCount = Number(message.text.slice(message.text.indexOf(' ') + 1));
+  }
+
+  handleError(error: Error): void {
+    this.callback(error, 0);
+  }
+
+  handleReadyForQuery(): void {
+    this.callback(null, this.rowCount);
+  }
+
+  // Not sent in reply to a COPY FROM; part of the interface.
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handleEmptyQuery(): void {}
+  handlePortalSuspended(): void {}
+  handleCopyData(): void {}
 }
