@@ -138,8 +138,7 @@ const JOURNAL: ColumnSpec<JournalRow> = {
 const OUTBOX: ColumnSpec<OutboxRow> = {
   topic: ['text', (x) => x.topic],
   key: ['text', (x) => x.key],
-  // Most rows have no headers: NULL (then '{}' in SQL) spares a jsonb parse per row.
-  headers: ['text', (x) => (hasKeys(x.headers) ? JSON.stringify(x.headers) : null)],
+  headers: ['jsonb', (x) => x.headers],
   payload: ['json text', (x) => x.payload],
   eventId: ['text', (x) => x.eventId],
 };
@@ -153,11 +152,6 @@ const TIMER_SET: ColumnSpec<TimerRow> = {
   dueAt: ['timestamptz', (x) => x.dueAt],
   event: ['jsonb', (x) => x.event as object],
 };
-
-function hasKeys(record: Record<string, string>): boolean {
-  for (const _ in record) return true;
-  return false;
-}
 
 /** Whether `error` (or one of its causes: drizzle wraps driver errors) breaks that unique index. */
 function violates(error: unknown, constraint: string): boolean {
@@ -265,7 +259,7 @@ export class ActorRepository {
   }
 
   private async writeInTransaction(w: BatchWrite): Promise<void> {
-    await inTransaction(this.db, async (run) => {
+    await inTransaction(this.db, async (run, copy) => {
       if (w.updates.length || w.timersFired.length || w.timersCancelled.length) {
         // The update and deletes below join a batch of keys to a table. The planner guesses
         // 1,000 rows for the batch and, without statistics on a young table, hash-joins it
@@ -273,17 +267,9 @@ export class ActorRepository {
         // with the table. Index lookups per key are what a batch wants at any table size.
         await run({ text: KEY_LOOKUPS_ONLY, values: [] });
       }
-      if (w.inserts.length) {
-        // A plain insert, like the journal's: a key violation rolls everything back (see
-        // writeBatch); `on conflict do nothing` cost a speculative insertion per new actor.
-        await run(
-          around(
-            `insert into actor_snapshots (actor_type, actor_id, machine_id, machine_version, snapshot, version, status)
-             select "actorType", "actorId", "machineId", "machineVersion", snapshot, version, status from `,
-            recordset(w.inserts, 'u', SNAPSHOT_INSERT),
-          ),
-        );
-      }
+      // A plain insert, like the journal's: a key violation rolls everything back (see
+      // writeBatch); `on conflict do nothing` cost a speculative insertion per new actor.
+      await copy('actor_snapshots', SNAPSHOT_INSERT, w.inserts);
       if (w.updates.length) {
         const r = await run(
           around(
@@ -297,34 +283,18 @@ export class ActorRepository {
         if (r.rowCount !== w.updates.length)
           throw new VersionConflict(await notWrittenHere(run, w.updates));
       }
-      if (w.journal.length) {
-        // A plain insert: a violation of the (actor, event id) key means an event was
-        // applied before; the transaction rolls back and the caller re-runs the batch with a
-        // deduplication pre-check. (`on conflict do nothing` would cost a speculative insertion
-        // per row for a case that is rare and rolls back anyway.)
-        try {
-          await run(
-            around(
-              `insert into journal (actor_type, actor_id, seq, event_id, event_type, from_state, to_state, rejected)
-               select "actorType", "actorId", seq, "eventId", "eventType", "fromState", "toState", rejected from `,
-              recordset(w.journal, 'u', JOURNAL),
-            ),
-          );
-        } catch (error) {
-          if (violates(error, 'journal_pkey')) throw new DuplicateEvent();
-          throw error;
-        }
+      // A plain insert: a violation of the (actor, event id) key means an event was applied
+      // before; the transaction rolls back and the caller re-runs the batch with a deduplication
+      // pre-check. (`on conflict do nothing` would cost a speculative insertion per row for a
+      // case that is rare and rolls back anyway; and COPY has no `on conflict`.)
+      try {
+        await copy('journal', JOURNAL, w.journal);
+      } catch (error) {
+        if (violates(error, 'journal_pkey')) throw new DuplicateEvent();
+        throw error;
       }
-      if (w.outbox.length) {
-        await run(
-          around(
-            `insert into outbox (topic, key, headers, payload, event_id)
-             select topic, key, coalesce(headers::jsonb, '{}'), payload, "eventId" from `,
-            recordset(w.outbox, 'u', OUTBOX),
-            ' order by ordinality',
-          ),
-        );
-      }
+      // In order: the serial id numbers the rows as they come.
+      await copy('outbox', OUTBOX, w.outbox);
       if (w.timersFired.length) {
         await run(
           around(
