@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { ActorRuntime, type Delivery, SnapshotCache } from '../actors/runtime/index.ts';
+import { EssayStatus } from '../common-core/index.ts';
 import { ActorRepository, openDatabase } from '../db/index.ts';
 import { MACHINE_DEFINITIONS } from '../machines/index.ts';
 import { numberArg, report } from './bench-output.ts';
@@ -68,11 +69,14 @@ try {
       eventId: `i-${id}`,
       event: { type: 'SPELLCHECK_INITIATED', language: 'en', correlationId: randomUUID() },
     }),
+    // As the timer poller delivers it: the zero-delay dispatch timer armed by the previous
+    // transition (actor version 2) fired, and its row goes in the same transaction.
     (id) => ({
       actorType: 'essay',
       actorId: id,
-      eventId: `d-${id}`,
+      eventId: 'timer:spellcheck-dispatch:2',
       event: { type: 'DISPATCH_SPELLCHECK' },
+      firedTimer: { timerKey: 'spellcheck-dispatch', seq: 2 },
     }),
     (id) => ({
       actorType: 'essay',
@@ -158,6 +162,18 @@ try {
     sql`select avg(pg_column_size(snapshot))::int as b from actor_snapshots`,
   )) as unknown as { rows: { b: number }[] };
   const snapshotBytes = sizeRows.rows[0]?.b ?? 0;
+  // The workload ran as described, or its figure means nothing: every essay (warm-up and
+  // measured) ended its pipeline, and no timer was left armed (dispatch fired, timeout cancelled).
+  const check = (await database.db.execute(sql`
+    select (select count(*)::int from actor_snapshots where status <> ${EssayStatus.ESSAY_ALL_PROCESSING_COMPLETED}) as unfinished,
+           (select count(*)::int from timers) as timers`)) as unknown as {
+    rows: { unfinished: number; timers: number }[];
+  };
+  const { unfinished, timers } = check.rows[0] ?? { unfinished: -1, timers: -1 };
+  if (transitions !== essays * phases.length || unfinished !== 0 || timers !== 0)
+    throw new Error(
+      `bench workload did not run as described: ${transitions} transitions applied (expected ${essays * phases.length}), ${unfinished} essays unfinished, ${timers} timers left`,
+    );
   const perS = Math.round(transitions / seconds);
   report(
     `Actor runtime on Postgres: ${essays} essays x ${phases.length} transitions, ${batchSize} deliveries per transaction`,
