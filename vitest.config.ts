@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
+          // Booting an embedded PGlite (in a beforeAll) takes seconds when files run side by side.
+          hookTimeout: 30_000,
         },
       },
       {

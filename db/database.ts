@@ -34,6 +34,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   if (options.url.startsWith('pglite://')) {
     const where = options.url.slice('pglite://'.length);
     const client = where === '' || where === 'memory' ? new PGlite() : new PGlite(where);
+    // Ready when returned, migrated or not: otherwise the first query pays the boot (seconds).
+    await client.waitReady;
     const db = drizzlePglite(client, { schema });
     if (shouldMigrate) await migratePglite(db, { migrationsFolder: MIGRATIONS });
     const close = async (): Promise<void> => {

@@ -126,7 +126,7 @@ class CopyIn {
   constructor(
     private readonly text: string,
     /** The rows, encoded with MESSAGE_HEADER bytes free before and after them. */
-    private readonly message: Buffer,
+    private readonly data: Buffer,
     readonly callback: (error: Error | null, rowCount: number) => void,
   ) {}
 
@@ -135,18 +135,18 @@ class CopyIn {
   }
 
   /**
-   * The server is ready for the data. It goes as one CopyData message and then CopyDone, framed in the buffer the data was
-   * encoded into and written to the socket as is (node-postgres's `sendCopyFromChunk` would copy
-   * it into a buffer of its own first).
+   * The server is ready for the data. It goes as one CopyData message, then CopyDone, framed in
+   * the buffer it was encoded into and written to the socket as it is (node-postgres's
+   * `sendCopyFromChunk` would first copy it into a buffer of its own).
    */
   handleCopyInResponse(connection: pg.Connection): void {
-    const message = this.message;
-    const end = message.length - MESSAGE_HEADER;
-    message[0] = 0x64; // 'd': CopyData
-    message.writeInt32BE(end - 1, 1);
-    message[end] = 0x63; // 'c': CopyDone
-    message.writeInt32BE(4, end + 1);
-    connection.stream.write(message);
+    const framed = this.data;
+    const end = framed.length - MESSAGE_HEADER;
+    framed[0] = 0x64; // 'd': CopyData
+    framed.writeInt32BE(end - 1, 1);
+    framed[end] = 0x63; // 'c': CopyDone
+    framed.writeInt32BE(4, end + 1);
+    connection.stream.write(framed);
   }
 
   handleCommandComplete(message: { text: string }): void {
