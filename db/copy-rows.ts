@@ -99,11 +99,14 @@ class Encoder {
     }
     switch (type) {
       case 'int':
+        // As strict as Postgres parsing the text form: no fraction, no NaN silently written as 0.
+        if (!Number.isInteger(value)) throw new TypeError(`column ${name}: not an integer`);
         this.room(8);
         this.at = this.buf.writeInt32BE(4, this.at);
         this.at = this.buf.writeInt32BE(value as number, this.at);
         return;
       case 'bigint':
+        if (!Number.isInteger(value)) throw new TypeError(`column ${name}: not an integer`);
         this.room(12);
         this.at = this.buf.writeInt32BE(8, this.at);
         this.at = this.buf.writeBigInt64BE(BigInt(value as number), this.at);
@@ -114,7 +117,8 @@ class Encoder {
         this.buf[this.at++] = value ? 1 : 0;
         return;
       case 'timestamptz': {
-        if (!(value instanceof Date)) throw new TypeError(`column ${name}: not a Date`);
+        if (!(value instanceof Date) || Number.isNaN(value.getTime()))
+          throw new TypeError(`column ${name}: not a valid Date`);
         this.room(12);
         this.at = this.buf.writeInt32BE(8, this.at);
         const us = BigInt(value.getTime() - PG_EPOCH_MS) * 1000n;

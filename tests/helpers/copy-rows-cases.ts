@@ -118,6 +118,14 @@ export function copyRowsCases(database: () => Database): void {
     await expect(failed).rejects.toMatchObject({ code: '23505', constraint: 'keyed_pkey' });
   });
 
+  it('refuses a value its column type cannot hold', async () => {
+    await expect(roundTrip(database(), [{ ...row('x', 1, {}), n: 1.5 }])).rejects.toThrow();
+    await expect(roundTrip(database(), [{ ...row('x', 1, {}), n: Number.NaN }])).rejects.toThrow();
+    await expect(
+      roundTrip(database(), [{ ...row('x', 1, {}), at: new Date(Number.NaN) }]),
+    ).rejects.toThrow();
+  });
+
   it('refuses a json text that is not a string', async () => {
     const bad = [{ ...row('x', 1, {}), docText: 42 as unknown as string }];
     await expect(roundTrip(database(), bad)).rejects.toThrow(
