@@ -37,6 +37,8 @@ interface Working {
 
 const keyOf = (actorType: string, actorId: string): string => `${actorType}|${actorId}`;
 
+const NOTHING_DONE: ReadonlySet<string> = new Set();
+
 function persisted(snapshot: AnyMachineSnapshot): PersistedState {
   return { value: String(snapshot.value), context: snapshot.context as Record<string, unknown> };
 }
@@ -148,11 +150,11 @@ export class ActorRuntime {
     const now = this.now();
     const timestamp = now.toISOString();
 
-    // 1. Deduplicate against what was already applied (and within the batch).
-    // Actors not in memory are read from the database anyway: check those always.
-    const done = await repository.processedAmong(
-      precheck ? deliveries : deliveries.filter((_, i) => !cache.has(actorKeys[i] as string)),
-    );
+    // 1. Deduplicate within the batch, and (on the re-run after a DuplicateEvent) against what
+    // was already applied. No look-up otherwise, not even for actors read from the database:
+    // most of those are new actors, and a redelivered event (after a restart) is caught by the
+    // journal's key anyway, at the cost of one rolled-back attempt.
+    const done = precheck ? await repository.processedAmong(deliveries) : NOTHING_DONE;
     const seen = new Set<string>();
     const fresh: Delivery[] = [];
     const freshKeys: string[] = [];
