@@ -146,7 +146,9 @@ class CopyIn {
     framed.writeInt32BE(end - 1, 1);
     framed[end] = 0x63; // 'c': CopyDone
     framed.writeInt32BE(4, end + 1);
-    connection.stream.write(framed);
+    // As node-postgres's own sends: a closed socket fails the query through the client's
+    // connection-error handling, not a write error here.
+    if (connection.stream.writable) connection.stream.write(framed);
   }
 
   handleCommandComplete(message: { text: string }): void {
