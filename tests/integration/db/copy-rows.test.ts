@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, describe } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../../db/index.ts';
+import { inTransaction } from '../../../db/statements.ts';
 import { copyRowsCases } from '../../helpers/copy-rows-cases.ts';
 import { DATABASE_URL } from '../../helpers/infra.ts';
 
@@ -12,4 +14,24 @@ describe('copy (node-postgres: binary COPY FROM STDIN)', () => {
     await database.close();
   });
   copyRowsCases(() => database);
+
+  it('fails, and does not hang, when the server closed the connection', async () => {
+    const admin = new pg.Client({ connectionString: DATABASE_URL });
+    await admin.connect();
+    try {
+      const attempt = inTransaction(database.db, async (run, copy) => {
+        // A table the COPY would fill, were the connection alive.
+        await run({ text: 'create temp table copied (k text) on commit drop', values: [] });
+        const { rows } = await run({ text: 'select pg_backend_pid() as pid', values: [] });
+        await admin.query('select pg_terminate_backend($1)', [rows[0]?.pid]);
+        await copy('copied', { k: ['text', (r: { k: string }) => r.k] }, [{ k: 'a' }]);
+      });
+      await expect(attempt).rejects.toThrow();
+      // The pool replaced the broken connection: the next transaction works.
+      const next = await inTransaction(database.db, (run) => run({ text: 'select 1', values: [] }));
+      expect(next.rowCount).toBe(1);
+    } finally {
+      await admin.end();
+    }
+  });
 });
