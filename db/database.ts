@@ -26,6 +26,11 @@ export interface OpenDatabaseOptions {
   maxConnections?: number;
   /** Apply committed migrations before returning (default true). */
   migrate?: boolean;
+  /**
+   * Told of a node-postgres connection that broke (its queries fail with the error anyway);
+   * the pool replaces the connection. Default: nothing.
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 /** Open (and by default migrate) a database: node-postgres for postgres:// URLs, PGlite otherwise. */
@@ -44,6 +49,14 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     return { db: db as unknown as Db, kind: 'pglite', close, [Symbol.asyncDispose]: close };
   }
   const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
+  // A connection the server closes (restart, failover, a terminated backend) must fail the
+  // query on it, not the process. node-postgres emits 'error' on the pool for an idle client
+  // (which the pool then drops) and on the client itself while it is checked out (the pool
+  // listens only while it is idle), besides failing its queries; an 'error' event nobody
+  // listens to is thrown.
+  const onConnectionError = options.onConnectionError ?? (() => {});
+  pool.on('error', onConnectionError);
+  pool.on('connect', (client) => client.on('error', onConnectionError));
   const db = drizzlePg(pool, { schema });
   if (shouldMigrate) await migratePg(db, { migrationsFolder: MIGRATIONS });
   let ended = false;

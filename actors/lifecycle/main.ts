@@ -19,7 +19,11 @@ runMain('lifecycle', async () => {
   const logger = pino({ level: s.LOG_LEVEL, base: { service: 'lifecycle' } });
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const database = await openDatabase({ url: s.DATABASE_URL, maxConnections: s.LIFECYCLE_DB_POOL });
+  const database = await openDatabase({
+    url: s.DATABASE_URL,
+    maxConnections: s.LIFECYCLE_DB_POOL,
+    onConnectionError: (err) => logger.warn({ err: err.message }, 'database connection lost'),
+  });
   const kafka = createKafka({ brokers: s.KAFKA_BROKERS, clientId: 'lifecycle', logger });
   const bus = new KafkaBus(kafka, logger, MessagingMetrics.for(registry), {
     partitionsConsumedConcurrently: s.LIFECYCLE_PARTITIONS_CONCURRENCY,
