@@ -1,4 +1,4 @@
-import type { ColumnSpec, ColumnType, ColumnValue } from './recordset.ts';
+import { type ColumnSpec, type ColumnType, type ColumnValue, specColumns } from './recordset.ts';
 
 /**
  * Rows encoded as the input of `COPY <table> (<columns>) FROM STDIN (FORMAT binary)`: each value
@@ -13,7 +13,8 @@ export function copyStatement<R>(table: string, spec: ColumnSpec<R>): string {
   const shape = shapeOf(spec);
   let text = shape.statements.get(table);
   if (text === undefined) {
-    text = `copy ${table} (${shape.columns.map((c) => c.column).join(', ')}) from stdin (format binary)`;
+    const columns = specColumns(spec).map((c) => columnName(c.name));
+    text = `copy ${table} (${columns.join(', ')}) from stdin (format binary)`;
     shape.statements.set(table, text);
   }
   return text;
@@ -30,10 +31,10 @@ export const columnName = (key: string): string =>
  */
 export function encodeCopyRows<R>(rows: readonly R[], spec: ColumnSpec<R>, frame = 0): Buffer {
   const shape = shapeOf(spec);
-  const { columns } = shape;
+  const columns = specColumns(spec);
   // Sized from the previous batch of this spec: growing the buffer means copying it.
   const out = new Encoder(Math.ceil(rows.length * shape.bytesPerRow * 1.25) + 64);
-  out.skip(frame);
+  out.reserve(frame);
   out.bytes(HEADER);
   const start = out.length;
   for (const row of rows) {
@@ -42,7 +43,7 @@ export function encodeCopyRows<R>(rows: readonly R[], spec: ColumnSpec<R>, frame
   }
   if (rows.length) shape.bytesPerRow = (out.length - start) / rows.length;
   out.int16(-1);
-  out.skip(frame);
+  out.reserve(frame);
   return out.done();
 }
 
@@ -73,7 +74,8 @@ class Encoder {
     return this.at;
   }
 
-  skip(n: number): void {
+  /** `n` bytes left unwritten, for the caller to fill. */
+  reserve(n: number): void {
     this.room(n);
     this.at += n;
   }
@@ -126,8 +128,12 @@ class Encoder {
         return;
       }
       case 'json':
+        this.text(JSON.stringify(value), 0);
+        return;
       case 'json text':
-        this.text(JSON_TEXT[type](name, value), 0);
+        if (typeof value !== 'string')
+          throw new TypeError(`column ${name}: not a serialised JSON text`);
+        this.text(value, 0);
         return;
       case 'jsonb':
         // jsonb's binary form: a version byte (1), then the JSON text.
@@ -155,39 +161,21 @@ class Encoder {
   }
 }
 
-const JSON_TEXT = {
-  json: (_name: string, value: ColumnValue): string => JSON.stringify(value),
-  'json text': (name: string, value: ColumnValue): string => {
-    if (typeof value !== 'string')
-      throw new TypeError(`column ${name}: not a serialised JSON text`);
-    return value;
-  },
-};
-
-interface Shape<R> {
-  columns: { name: string; column: string; type: ColumnType; get: (row: R) => ColumnValue }[];
+/** What COPY keeps per spec besides its columns. */
+interface Shape {
   /** Encoded bytes per row in the last batch: the next buffer's size. */
   bytesPerRow: number;
   /** COPY statement text per table. */
   statements: Map<string, string>;
 }
 
-const shapes = new WeakMap<object, Shape<never>>();
+const shapes = new WeakMap<object, Shape>();
 
-function shapeOf<R>(spec: ColumnSpec<R>): Shape<R> {
-  let shape = shapes.get(spec) as Shape<R> | undefined;
+function shapeOf(spec: object): Shape {
+  let shape = shapes.get(spec);
   if (!shape) {
-    shape = {
-      columns: Object.entries(spec).map(([name, [type, get]]) => ({
-        name,
-        column: columnName(name),
-        type,
-        get,
-      })),
-      bytesPerRow: 64,
-      statements: new Map(),
-    };
-    shapes.set(spec, shape as Shape<never>);
+    shape = { bytesPerRow: 64, statements: new Map() };
+    shapes.set(spec, shape);
   }
   return shape;
 }

@@ -88,8 +88,20 @@ export function recordset<R>(rows: readonly R[], alias: string, spec: ColumnSpec
   return { text: text + shape.tail + quoted(alias), values };
 }
 
+/** One column of a spec: its key, its type and how a row gives its value. */
+export interface SpecColumn<R> {
+  name: string;
+  type: ColumnType;
+  get: (row: R) => ColumnValue;
+}
+
+/** A spec's columns in order, worked out once per spec object. */
+export function specColumns<R>(spec: ColumnSpec<R>): SpecColumn<R>[] {
+  return shapeOf(spec).columns;
+}
+
 interface Shape<R> {
-  columns: { name: string; type: ColumnType; get: (row: R) => ColumnValue }[];
+  columns: SpecColumn<R>[];
   /** The text before the first column source, and after the last (up to the alias). */
   head: string;
   tail: string;
