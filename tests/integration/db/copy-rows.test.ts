@@ -1,25 +1,19 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../../../db/index.ts';
+import { describe, expect, it } from 'vitest';
 import { inTransaction } from '../../../db/statements.ts';
 import { copyRowsCases } from '../../helpers/copy-rows-cases.ts';
+import { useDatabase } from '../../helpers/database.ts';
 import { DATABASE_URL } from '../../helpers/infra.ts';
 
 describe('copy (node-postgres: binary COPY FROM STDIN)', () => {
-  let database: Database;
-  beforeAll(async () => {
-    database = await openDatabase({ url: DATABASE_URL, migrate: false, maxConnections: 2 });
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  copyRowsCases(() => database);
+  const database = useDatabase({ url: DATABASE_URL, migrate: false, maxConnections: 2 });
+  copyRowsCases(database);
 
   it('fails, and neither hangs nor crashes the process, when the server closed the connection', async () => {
     const admin = new pg.Client({ connectionString: DATABASE_URL });
     await admin.connect();
     try {
-      const attempt = inTransaction(database.db, async (run, copy) => {
+      const attempt = inTransaction(database().db, async (run, copy) => {
         // A table the COPY would fill, were the connection alive.
         await run({ text: 'create temp table copied (k text) on commit drop', values: [] });
         const { rows } = await run({ text: 'select pg_backend_pid() as pid', values: [] });
@@ -31,7 +25,9 @@ describe('copy (node-postgres: binary COPY FROM STDIN)', () => {
       });
       await expect(attempt).rejects.toThrow();
       // The pool replaced the broken connection: the next transaction works.
-      const next = await inTransaction(database.db, (run) => run({ text: 'select 1', values: [] }));
+      const next = await inTransaction(database().db, (run) =>
+        run({ text: 'select 1', values: [] }),
+      );
       expect(next.rowCount).toBe(1);
     } finally {
       await admin.end();

@@ -1,14 +1,7 @@
-import { afterAll, beforeAll, describe } from 'vitest';
-import { type Database, openDatabase } from '../../../db/index.ts';
+import { describe } from 'vitest';
 import { copyRowsCases } from '../../helpers/copy-rows-cases.ts';
+import { useDatabase } from '../../helpers/database.ts';
 
 describe('copy (PGlite: INSERT ... SELECT over a recordset)', () => {
-  let database: Database;
-  beforeAll(async () => {
-    database = await openDatabase({ url: 'pglite://memory', migrate: false });
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  copyRowsCases(() => database);
+  copyRowsCases(useDatabase({ url: 'pglite://memory', migrate: false }));
 });

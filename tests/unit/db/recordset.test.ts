@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../../../db/index.ts';
+import { describe, expect, it } from 'vitest';
 import { recordset } from '../../../db/recordset.ts';
 import { inTransaction } from '../../../db/statements.ts';
+import { useDatabase } from '../../helpers/database.ts';
 
 interface Row {
   name: string | null;
@@ -26,13 +26,7 @@ const awkward: Row[] = [
 ];
 
 describe('recordset (PGlite)', () => {
-  let database: Database;
-  beforeAll(async () => {
-    database = await openDatabase({ url: 'pglite://memory', migrate: false });
-  });
-  afterAll(async () => {
-    await database.close();
-  });
+  const database = useDatabase({ url: 'pglite://memory', migrate: false });
 
   const select = async (rows: readonly Row[]) => {
     const from = recordset(rows, 'u', {
@@ -43,7 +37,7 @@ describe('recordset (PGlite)', () => {
       doc: ['json', (r) => r.doc],
       doc_text: ['json text', (r) => JSON.stringify(r.doc)],
     });
-    const result = await inTransaction(database.db, (run) =>
+    const result = await inTransaction(database().db, (run) =>
       run({
         text: `select name, n, ok, at, doc, doc_text from ${from.text} order by ordinality`,
         values: from.values,
