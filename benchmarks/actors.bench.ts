@@ -9,7 +9,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
-import { ActorRuntime, type Delivery, SnapshotCache } from '../actors/runtime/index.ts';
+import {
+  ActorRuntime,
+  type Delivery,
+  PureStepper,
+  SnapshotCache,
+} from '../actors/runtime/index.ts';
 import { EssayStatus } from '../common-core/index.ts';
 import { ActorRepository, openDatabase } from '../db/index.ts';
 import { MACHINE_DEFINITIONS } from '../machines/index.ts';
@@ -26,6 +31,27 @@ await admin.query(`create database ${dbName}`);
 const url = new URL(base);
 url.pathname = `/${dbName}`;
 const database = await openDatabase({ url: url.toString(), maxConnections: numberArg('pool', 4) });
+
+/** CPU µs per transition of the essay machine alone, over `events` (phases in order). */
+function pureMachineUsPerTransition(events: Delivery[][][]): number {
+  const { machine, sampleInput } = MACHINE_DEFINITIONS.essay;
+  const stepper = new PureStepper(machine, sampleInput);
+  const snapshots = new Map<string, ReturnType<PureStepper['initial']>[0]>();
+  let steps = 0;
+  const cpuBefore = process.cpuUsage();
+  for (const batches of events)
+    for (const batch of batches)
+      for (const d of batch) {
+        let snapshot = snapshots.get(d.actorId);
+        if (!snapshot && d.createWith) [snapshot] = stepper.initial(d.createWith);
+        if (!snapshot) throw new Error(`no essay ${d.actorId} for ${d.event.type}`);
+        const [next] = stepper.step(snapshot, d.event);
+        snapshots.set(d.actorId, next);
+        steps++;
+      }
+  const cpu = process.cpuUsage(cpuBefore);
+  return (cpu.user + cpu.system) / steps;
+}
 
 /** The server's current WAL position, in bytes. */
 async function walLsn(): Promise<bigint> {
@@ -127,6 +153,10 @@ try {
   const warmup = numberArg('warmup', essays);
   await run(inputs(Array.from({ length: warmup }, (_, i) => `warmup-essay-${i}`)));
   let events: Delivery[][][] | undefined = inputs(ids);
+  // The machine alone: the measured events through XState's pure transition in memory (no
+  // runtime, no database, one thread). Its cost moves with the CPU only, so it tells a slower
+  // machine from a slower runtime when figures are compared across runs.
+  const pureUs = pureMachineUsPerTransition(events);
   cache.clear();
   const global = globalThis as { gc?: () => void };
   global.gc?.();
@@ -180,6 +210,7 @@ try {
     [
       `${perS} persisted transitions/s (${transitions} in ${seconds.toFixed(2)} s, after a warm-up on ${warmup} other essays; each with its journal row (= processed event id), status event in the outbox, timers; ${lanes} partitions in parallel)`,
       `CPU per transition: ${cpuUsPerTransition} µs in this process, ${pgCpuUsPerTransition ?? 'n/a (not a local server)'} µs in Postgres; ${walBytesPerTransition} bytes of WAL`,
+      `The essay machine alone (XState's transition in memory, no runtime, no database): ${pureUs.toFixed(1)} µs of CPU per transition; compare it across runs to tell a slower machine from slower code`,
       `${bytesPerActor} bytes of heap per active (cached) actor${global.gc ? '' : ' (approximate: run with --expose-gc)'}; stored snapshot ${snapshotBytes} bytes on average`,
     ],
     {
@@ -190,6 +221,7 @@ try {
       node_cpu_us_per_transition: cpuUsPerTransition,
       postgres_cpu_us_per_transition: pgCpuUsPerTransition,
       wal_bytes_per_transition: walBytesPerTransition,
+      machine_only_cpu_us_per_transition: Math.round(pureUs * 10) / 10,
     },
   );
 } finally {
