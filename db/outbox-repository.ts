@@ -34,11 +34,13 @@ export class OutboxRepository {
     publish: (rows: PendingOutboxRow[]) => Promise<void>,
   ): Promise<number> {
     return this.db.transaction(async (tx) => {
-      const pending = rows<PendingOutboxRow>(
+      // The id is a bigint: it comes as a string (node-postgres) or a bigint (PGlite), and is
+      // exact as a number up to 2^53. Cast to int it failed every batch once past 2^31.
+      const pending = rows<Omit<PendingOutboxRow, 'id'> & { id: string | bigint | number }>(
         await tx.execute(sql`
-          select id::int as id, topic, key, headers, payload, event_id as "eventId"
+          select id, topic, key, headers, payload, event_id as "eventId"
           from outbox where sent_at is null order by id limit ${limit} for update`),
-      );
+      ).map((r) => ({ ...r, id: Number(r.id) }));
       if (pending.length === 0) return 0;
       await publish(pending);
       await tx.execute(
