@@ -29,6 +29,10 @@ export interface LifecycleHostOptions {
   cacheIdleMs?: number;
   timerIntervalMs?: number;
   relayIdleMs?: number;
+  /** Sent outbox rows are kept this long (for inspection and replay), then pruned. Default 1 h. */
+  outboxRetainSentMs?: number;
+  /** How often the relay prunes sent rows (tests); default 60 s. */
+  outboxPruneEveryMs?: number;
   /** Consume only these topics (tests); default: every topic the host handles. */
   topics?: readonly string[];
 }
@@ -61,6 +65,8 @@ export async function startLifecycleHost(options: LifecycleHostOptions): Promise
   const publisher: MessagePublisher = await options.bus.publisher();
   const relay = new OutboxRelay(outboxRepository, publisher, options.logger, {
     idleMs: options.relayIdleMs ?? 100,
+    retainSentMs: options.outboxRetainSentMs,
+    pruneEveryMs: options.outboxPruneEveryMs,
   });
   const timers = new TimerPoller(outboxRepository, runtime, options.logger, {
     intervalMs: options.timerIntervalMs ?? 250,

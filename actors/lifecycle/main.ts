@@ -37,6 +37,7 @@ runMain('lifecycle', async () => {
     maxBatchSize: s.LIFECYCLE_MAX_BATCH_SIZE,
     cacheMaxActors: s.LIFECYCLE_CACHE_MAX_ACTORS,
     cacheIdleMs: s.LIFECYCLE_CACHE_IDLE_MS,
+    outboxRetainSentMs: s.LIFECYCLE_OUTBOX_RETAIN_SENT_MS,
     essayDefaults: {
       maxAttempts: s.LIFECYCLE_MAX_ATTEMPTS,
       resultTimeoutMs: s.LIFECYCLE_RESULT_TIMEOUT_MS,

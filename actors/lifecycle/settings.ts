@@ -17,4 +17,9 @@ export const LifecycleSettingsSchema = z.object({
   LIFECYCLE_RESULT_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(300_000),
   LIFECYCLE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   LIFECYCLE_DB_POOL: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * Sent outbox rows are kept this long, then pruned (checked every minute). At high event
+   * rates the sent rows are most of the outbox table: ~800 bytes per event.
+   */
+  LIFECYCLE_OUTBOX_RETAIN_SENT_MS: z.coerce.number().int().min(0).default(3_600_000),
 });

@@ -6,8 +6,10 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Pause when the outbox is empty. */
   idleMs?: number;
-  /** Sent rows older than this are pruned. */
-  retainSentMs?: number;
+  /** Sent rows older than this are pruned (default 1 h; 0 = at the next pruning). */
+  retainSentMs?: number | undefined;
+  /** How often the running relay prunes sent rows (default 60 s). */
+  pruneEveryMs?: number | undefined;
 }
 
 /**
@@ -58,7 +60,7 @@ export class OutboxRelay {
       while (!this.abort.signal.aborted) {
         try {
           const sent = await this.drain();
-          if (Date.now() - lastPrune > 60_000) {
+          if (Date.now() - lastPrune >= (this.options.pruneEveryMs ?? 60_000)) {
             lastPrune = Date.now();
             await this.repository.pruneSent(this.options.retainSentMs ?? 3_600_000);
           }
