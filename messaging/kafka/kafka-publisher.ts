@@ -31,6 +31,10 @@ function chunksOf(messages: readonly OutgoingMessage[], limit: number): Outgoing
   return chunks;
 }
 
+/** The bytes as a Buffer (kafkajs's type), without copying them (`Buffer.from(u8)` copies). */
+const asBuffer = (bytes: Uint8Array): Buffer =>
+  Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
 /**
  * Publishes to Kafka with acks from all in-sync replicas. `publish` resolves once every
  * message of the call is acknowledged; messages of one call keep their order per key.
@@ -66,7 +70,7 @@ export class KafkaPublisher implements MessagePublisher {
         entry = { topic: m.topic, messages: [] };
         byTopic.set(m.topic, entry);
       }
-      entry.messages.push({ key: m.key, value: Buffer.from(m.value), headers: m.headers ?? {} });
+      entry.messages.push({ key: m.key, value: asBuffer(m.value), headers: m.headers ?? {} });
     }
     try {
       await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic.values()] });
