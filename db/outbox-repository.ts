@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { affected, rows } from './results.ts';
+import { inTransaction } from './statements.ts';
 
 export interface PendingOutboxRow {
   id: number;
@@ -20,6 +21,12 @@ export interface DueTimerRow {
   event: { type: string } & Record<string, unknown>;
 }
 
+const SELECT_PENDING = `select id, topic, key, headers, payload, event_id as "eventId"
+  from outbox where sent_at is null order by id limit $1 for update`;
+// `sent_at is null` lets the planner use the pending-rows index (the only one).
+const MARK_SENT =
+  'update outbox set sent_at = now() where id = any($1::bigint[]) and sent_at is null';
+
 /** Outbox and timer queries of the relay and the timer poller. */
 export class OutboxRepository {
   constructor(private readonly db: Db) {}
@@ -27,26 +34,23 @@ export class OutboxRepository {
   /**
    * Publish the oldest pending rows with `publish` and mark them sent, in one transaction.
    * The rows stay locked meanwhile, so a second relay waits instead of publishing out of order.
-   * Returns how many were sent.
+   * Returns how many were sent. Prepared statements on the driver, as the runtime's writes:
+   * this runs once per published batch.
    */
   async relayBatch(
     limit: number,
     publish: (rows: PendingOutboxRow[]) => Promise<void>,
   ): Promise<number> {
-    return this.db.transaction(async (tx) => {
+    return inTransaction(this.db, async (run) => {
+      const selected = await run({ text: SELECT_PENDING, values: [limit] });
       // The id is a bigint: it comes as a string (node-postgres) or a bigint (PGlite), and is
       // exact as a number up to 2^53. Cast to int it failed every batch once past 2^31.
-      const pending = rows<Omit<PendingOutboxRow, 'id'> & { id: string | bigint | number }>(
-        await tx.execute(sql`
-          select id, topic, key, headers, payload, event_id as "eventId"
-          from outbox where sent_at is null order by id limit ${limit} for update`),
+      const pending = (
+        selected.rows as (Omit<PendingOutboxRow, 'id'> & { id: string | bigint | number })[]
       ).map((r) => ({ ...r, id: Number(r.id) }));
       if (pending.length === 0) return 0;
       await publish(pending);
-      await tx.execute(
-        // `sent_at is null` lets the planner use the pending-rows index (the only one).
-        sql`update outbox set sent_at = now() where id = any(${sql.param(pending.map((r) => r.id))}::bigint[]) and sent_at is null`,
-      );
+      await run({ text: MARK_SENT, values: [pending.map((r) => r.id)] });
       return pending.length;
     });
   }
