@@ -38,7 +38,7 @@ export async function inTransaction<T>(
   db: Db,
   work: (run: Run, copy: Copy) => Promise<T>,
 ): Promise<T> {
-  const client = (db as unknown as { $client: unknown }).$client;
+  const client = driverOf(db);
   if (client instanceof pg.Pool) return onPool(client, work);
   if (client instanceof PGlite)
     return client.transaction((tx) => {
@@ -55,6 +55,12 @@ export async function inTransaction<T>(
       });
     });
   throw new TypeError('inTransaction: the database is neither node-postgres nor PGlite');
+}
+
+/** The driver's client under a Drizzle database: a node-postgres pool or a PGlite instance. */
+export function driverOf(db: Db): pg.Pool | PGlite | undefined {
+  const client = (db as unknown as { $client: unknown }).$client;
+  return client instanceof pg.Pool || client instanceof PGlite ? client : undefined;
 }
 
 async function onPool<T>(pool: pg.Pool, work: (run: Run, copy: Copy) => Promise<T>): Promise<T> {
