@@ -5,7 +5,7 @@ import type {
   MessageConsumer,
   MessagePublisher,
 } from '../../common-core/index.ts';
-import { ActorRepository, type Database, OutboxRepository } from '../../db/index.ts';
+import { ActorRepository, AdvisoryLease, type Database, OutboxRepository } from '../../db/index.ts';
 import { MACHINE_DEFINITIONS } from '../../machines/index.ts';
 import {
   ActorRuntime,
@@ -68,8 +68,11 @@ export async function startLifecycleHost(options: LifecycleHostOptions): Promise
     retainSentMs: options.outboxRetainSentMs,
     pruneEveryMs: options.outboxPruneEveryMs,
   });
+  // One host of the consumer group fires the timers at a time.
+  const timerLease = new AdvisoryLease(options.database.db, `huleedu.timers.${options.groupId}`);
   const timers = new TimerPoller(outboxRepository, runtime, options.logger, {
     intervalMs: options.timerIntervalMs ?? 250,
+    lease: timerLease,
   });
   const consumer: MessageConsumer = await options.bus.consumeBatches<Delivery[]>({
     groupId: options.groupId,
@@ -103,6 +106,7 @@ export async function startLifecycleHost(options: LifecycleHostOptions): Promise
       clearInterval(housekeeping);
       await consumer.close();
       await timers.stop();
+      await timerLease.release();
       await relay.stop();
       await publisher.close();
     })();

@@ -9,6 +9,10 @@ import type { Delivery } from './types.ts';
  * deletes a fired timer in the same transaction that applies its event (unless it was re-armed
  * meanwhile), so a timer fires after a restart and never twice. The event id names the arming
  * (the actor's version when armed): a re-armed timer is a new event.
+ *
+ * With a `lease`, the running poller fires timers only while it holds the lease: of several
+ * hosts, one fires them at a time (the others would race it for the same timers, and lose by
+ * rolling back).
  */
 export class TimerPoller {
   private readonly abort = new AbortController();
@@ -18,7 +22,12 @@ export class TimerPoller {
     private readonly repository: OutboxRepository,
     private readonly runtime: ActorRuntime,
     private readonly logger: Logger,
-    private readonly options: { intervalMs?: number; batchSize?: number; now?: () => Date } = {},
+    private readonly options: {
+      intervalMs?: number;
+      batchSize?: number;
+      now?: () => Date;
+      lease?: { held(): Promise<boolean> };
+    } = {},
   ) {}
 
   /** Fire every timer due now; resolves to how many. */
@@ -41,7 +50,8 @@ export class TimerPoller {
     this.loop ??= (async () => {
       while (!this.abort.signal.aborted) {
         try {
-          if ((await this.fireDue()) > 0) continue;
+          const mine = (await this.options.lease?.held()) ?? true;
+          if (mine && (await this.fireDue()) > 0) continue;
         } catch (error) {
           this.logger.warn({ err: (error as Error).message }, 'timer poller failed; retrying');
         }
