@@ -8,7 +8,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import {
   ActorRuntime,
   type Delivery,
@@ -16,21 +15,18 @@ import {
   SnapshotCache,
 } from '../actors/runtime/index.ts';
 import { EssayStatus } from '../common-core/index.ts';
-import { ActorRepository, openDatabase } from '../db/index.ts';
+import { ActorRepository } from '../db/index.ts';
 import { MACHINE_DEFINITIONS } from '../machines/index.ts';
+import { createFreshDatabase } from '../tests/helpers/fresh-database.ts';
 import { numberArg, report } from './bench-output.ts';
-import { localProcessCpuUs } from './local-process-cpu.ts';
+import { localCpuMeter } from './local-process-cpu.ts';
 
 const essays = numberArg('essays', 10_000);
 const batchSize = numberArg('batch', 500);
 const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const dbName = `huleedu_bench_${randomUUID().slice(0, 8)}`;
-const admin = new pg.Client({ connectionString: base });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-const url = new URL(base);
-url.pathname = `/${dbName}`;
-const database = await openDatabase({ url: url.toString(), maxConnections: numberArg('pool', 4) });
+const { database, admin, drop } = await createFreshDatabase(base, 'huleedu_bench', {
+  maxConnections: numberArg('pool', 4),
+});
 
 /** CPU µs per transition of the essay machine alone, over `events` (phases in order). */
 function pureMachineUsPerTransition(events: Delivery[][][]): number {
@@ -165,9 +161,11 @@ try {
   const walBefore = await walLsn();
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
-  const pgCpuBefore = localProcessCpuUs('postgres');
+  // A Postgres running on this machine (its backends live through the run: the pool keeps
+  // them); null for a remote one.
+  const pgCpu = localCpuMeter('postgres');
   const transitions = await run(events);
-  const pgCpuAfter = localProcessCpuUs('postgres');
+  const pgCpuUsPerTransition = pgCpu.perUnit(transitions);
   const walBytesPerTransition = Math.round(Number((await walLsn()) - walBefore) / transitions);
   events = undefined;
   const seconds = (performance.now() - started) / 1000;
@@ -175,12 +173,6 @@ try {
   // This process's CPU per transition (Postgres's is on the other core): what to cut when the
   // run is CPU-bound here.
   const cpuUsPerTransition = Math.round((cpu.user + cpu.system) / transitions);
-  // The same for a Postgres running on this machine (its backends live through the run: the
-  // pool keeps them); null for a remote one.
-  const pgCpuUsPerTransition =
-    pgCpuBefore !== undefined && pgCpuAfter !== undefined
-      ? Math.round((pgCpuAfter - pgCpuBefore) / transitions)
-      : null;
   // Heap with the cached actors minus heap without them (the inputs are gone by now).
   global.gc?.();
   const heapWith = process.memoryUsage().heapUsed;
@@ -225,7 +217,5 @@ try {
     },
   );
 } finally {
-  await database.close();
-  await admin.query(`drop database if exists ${dbName}`);
-  await admin.end();
+  await drop();
 }

@@ -37,3 +37,20 @@ export function localProcessCpuUs(name: string): number | undefined {
   }
   return found ? total : undefined;
 }
+
+/**
+ * Starts counting the CPU of the local processes named `name`: `perUnit(n)` reads it again and
+ * returns the µs spent since, per unit of work (rounded), or null where `localProcessCpuUs`
+ * finds nothing (a remote server).
+ */
+export function localCpuMeter(name: string): { perUnit(units: number): number | null } {
+  const before = localProcessCpuUs(name);
+  return {
+    perUnit(units) {
+      const after = localProcessCpuUs(name);
+      return before !== undefined && after !== undefined
+        ? Math.round((after - before) / units)
+        : null;
+    },
+  };
+}

@@ -9,46 +9,29 @@
  *   npm run bench:relay -- [--essays 10000] [--batch 500] [--warmup <essays>] [--json]
  */
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { essayStatusEvent, interpretEffects, OutboxRelay } from '../actors/runtime/index.ts';
 import { EssayStatus } from '../common-core/index.ts';
-import {
-  ActorRepository,
-  emptyBatchWrite,
-  OutboxRepository,
-  type OutboxRow,
-  openDatabase,
-} from '../db/index.ts';
-import { createKafka, ensureTopics, KafkaBus, silentLogger } from '../messaging/index.ts';
+import { ActorRepository, emptyBatchWrite, OutboxRepository, type OutboxRow } from '../db/index.ts';
+import { createKafka, KafkaBus, silentLogger } from '../messaging/index.ts';
+import { createFreshDatabase } from '../tests/helpers/fresh-database.ts';
+import { createTestTopics, topicSize } from '../tests/helpers/infra.ts';
 import { numberArg, report } from './bench-output.ts';
-import { localProcessCpuUs } from './local-process-cpu.ts';
+import { localCpuMeter } from './local-process-cpu.ts';
 
 const essays = numberArg('essays', 10_000);
 const batchSize = numberArg('batch', 500);
 const warmup = numberArg('warmup', essays);
 const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const dbName = `huleedu_relay_bench_${randomUUID().slice(0, 8)}`;
 const topic = `bench.relay.${randomUUID().slice(0, 8)}`;
 const kafka = createKafka({
   brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
   clientId: 'bench-relay',
   logger: silentLogger,
 });
-await ensureTopics(kafka, {
-  topics: [topic],
-  partitions: 3,
-  replicationFactor: 1,
-  timeoutMs: 30_000,
-  logger: silentLogger,
+const deleteTopics = await createTestTopics(kafka, [topic]);
+const { database, drop } = await createFreshDatabase(base, 'huleedu_relay_bench', {
+  maxConnections: 2,
 });
-const admin = new pg.Client({ connectionString: base });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-const url = new URL(base);
-url.pathname = `/${dbName}`;
-const database = await openDatabase({ url: url.toString(), maxConnections: 2 });
-const kafkaAdmin = kafka.admin();
-await kafkaAdmin.connect();
 const bus = new KafkaBus(kafka, silentLogger);
 
 /** The path of an essay in `bench:actors`: each step's status change. */
@@ -106,16 +89,9 @@ async function fill(ids: readonly string[]): Promise<number> {
   return rows;
 }
 
-const kafkaCount = async (): Promise<number> =>
-  (await kafkaAdmin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
-
 try {
-  const relay = new OutboxRelay(
-    new OutboxRepository(database.db),
-    await bus.publisher(),
-    silentLogger,
-    { batchSize },
-  );
+  const outbox = new OutboxRepository(database.db);
+  const relay = new OutboxRelay(outbox, await bus.publisher(), silentLogger, { batchSize });
   await fill(Array.from({ length: warmup }, (_, i) => `warmup-essay-${i}`));
   const warm = await relay.drain();
   const rows = await fill(Array.from({ length: essays }, (_, i) => `bench-essay-${i}`));
@@ -123,32 +99,24 @@ try {
   global.gc?.();
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
-  const pgCpuBefore = localProcessCpuUs('postgres');
+  const pgCpu = localCpuMeter('postgres');
   // A local broker runs in a JVM (`java`); on this machine nothing else does.
-  const brokerCpuBefore = localProcessCpuUs('java');
+  const brokerCpu = localCpuMeter('java');
   const sent = await relay.drain();
-  const pgCpuAfter = localProcessCpuUs('postgres');
-  const brokerCpuAfter = localProcessCpuUs('java');
+  const pgUs = pgCpu.perUnit(sent);
+  const brokerUs = brokerCpu.perUnit(sent);
   const cpu = process.cpuUsage(cpuBefore);
   const seconds = (performance.now() - started) / 1000;
   // The workload ran as described, or its figure means nothing: every row published once and
   // marked sent.
-  const published = await kafkaCount();
-  const { outbox: pending } = await new OutboxRepository(database.db).backlog();
+  const published = await topicSize(kafka, topic);
+  const { outbox: pending } = await outbox.backlog();
   if (sent !== rows || published !== warm + rows || pending !== 0)
     throw new Error(
       `bench workload did not run as described: ${sent} of ${rows} rows relayed, ${published - warm} published, ${pending} left pending`,
     );
   const perS = Math.round(sent / seconds);
   const nodeUs = Math.round((cpu.user + cpu.system) / sent);
-  const pgUs =
-    pgCpuBefore !== undefined && pgCpuAfter !== undefined
-      ? Math.round((pgCpuAfter - pgCpuBefore) / sent)
-      : null;
-  const brokerUs =
-    brokerCpuBefore !== undefined && brokerCpuAfter !== undefined
-      ? Math.round((brokerCpuAfter - brokerCpuBefore) / sent)
-      : null;
   report(
     `Outbox relay on Postgres and Kafka: ${rows} rows (${essays} essays x ${STEPS.length} status events + 1 spellcheck request), ${batchSize} per batch`,
     [
@@ -165,9 +133,6 @@ try {
   );
 } finally {
   await bus.close();
-  await database.close();
-  await admin.query(`drop database if exists ${dbName}`);
-  await admin.end();
-  await kafkaAdmin.deleteTopics({ topics: [topic] }).catch(() => {});
-  await kafkaAdmin.disconnect();
+  await drop();
+  await deleteTopics().catch(() => {});
 }

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { type Database, type OpenDatabaseOptions, openDatabase } from '../../db/index.ts';
+import { createFreshDatabase, type FreshDatabase } from './fresh-database.ts';
 
 /**
  * A database for the enclosing `describe` block: opened before its tests, closed after them.
@@ -21,33 +20,21 @@ export function useDatabase(options: OpenDatabaseOptions): () => Database {
   };
 }
 
-/**
- * A new, migrated Postgres database for the enclosing `describe` block (its own tables, so no
- * other test file's rows or relays interfere), dropped after its tests. `url` is any database
- * on the server (it is used to create and drop the new one).
- */
+/** `createFreshDatabase` for the enclosing `describe` block: created before its tests, dropped after. */
 export function useFreshDatabase(
   url: string,
   prefix: string,
   options: Omit<OpenDatabaseOptions, 'url'> = {},
 ): () => Database {
-  const admin = new pg.Client({ connectionString: url });
-  const name = `${prefix}_${randomUUID().slice(0, 8)}`;
-  let database: Database | undefined;
+  let fresh: FreshDatabase | undefined;
   beforeAll(async () => {
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    const fresh = new URL(url);
-    fresh.pathname = `/${name}`;
-    database = await openDatabase({ ...options, url: fresh.toString() });
+    fresh = await createFreshDatabase(url, prefix, options);
   });
   afterAll(async () => {
-    await database?.close();
-    await admin.query(`drop database if exists ${name}`);
-    await admin.end();
+    await fresh?.drop();
   });
   return () => {
-    if (!database) throw new Error('useFreshDatabase: read before the block opened its database');
-    return database;
+    if (!fresh) throw new Error('useFreshDatabase: read before the block opened its database');
+    return fresh.database;
   };
 }
