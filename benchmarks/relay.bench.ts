@@ -6,9 +6,12 @@
  * to the runtime's CPU per transition (~1.2 rows per transition). Runs in a fresh database and
  * a fresh topic (3 partitions), both removed afterwards; a first round on other rows is not
  * measured (JIT warm-up, a freshly started broker).
- *   npm run bench:relay -- [--essays 10000] [--batch 500] [--warmup <essays>] [--json]
+ * `--delete-sent` relays as the host does with LIFECYCLE_OUTBOX_RETAIN_SENT_MS=0: published rows
+ * are deleted, not marked sent.
+ *   npm run bench:relay -- [--essays 10000] [--batch 500] [--warmup <essays>] [--delete-sent] [--json]
  */
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { essayStatusEvent, interpretEffects, OutboxRelay } from '../actors/runtime/index.ts';
 import { EssayStatus } from '../common-core/index.ts';
 import { ActorRepository, emptyBatchWrite, OutboxRepository, type OutboxRow } from '../db/index.ts';
@@ -21,6 +24,7 @@ import { localCpuMeter } from './local-process-cpu.ts';
 const essays = numberArg('essays', 10_000);
 const batchSize = numberArg('batch', 500);
 const warmup = numberArg('warmup', essays);
+const deleteSent = process.argv.includes('--delete-sent');
 const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const topic = `bench.relay.${randomUUID().slice(0, 8)}`;
 const kafka = createKafka({
@@ -91,7 +95,10 @@ async function fill(ids: readonly string[]): Promise<number> {
 
 try {
   const outbox = new OutboxRepository(database.db);
-  const relay = new OutboxRelay(outbox, await bus.publisher(), silentLogger, { batchSize });
+  const relay = new OutboxRelay(outbox, await bus.publisher(), silentLogger, {
+    batchSize,
+    ...(deleteSent ? { retainSentMs: 0 } : {}),
+  });
   await fill(Array.from({ length: warmup }, (_, i) => `warmup-essay-${i}`));
   const warm = await relay.drain();
   const rows = await fill(Array.from({ length: essays }, (_, i) => `bench-essay-${i}`));
@@ -108,19 +115,25 @@ try {
   const cpu = process.cpuUsage(cpuBefore);
   const seconds = (performance.now() - started) / 1000;
   // The workload ran as described, or its figure means nothing: every row published once and
-  // marked sent.
+  // marked sent (or deleted).
   const published = await topicSize(kafka, topic);
   const { outbox: pending } = await outbox.backlog();
-  if (sent !== rows || published !== warm + rows || pending !== 0)
+  const kept = (
+    (await database.db.execute(sql`select count(*)::int as n from outbox`)) as unknown as {
+      rows: { n: number }[];
+    }
+  ).rows[0]?.n;
+  const keptExpected = deleteSent ? 0 : warm + rows;
+  if (sent !== rows || published !== warm + rows || pending !== 0 || kept !== keptExpected)
     throw new Error(
-      `bench workload did not run as described: ${sent} of ${rows} rows relayed, ${published - warm} published, ${pending} left pending`,
+      `bench workload did not run as described: ${sent} of ${rows} rows relayed, ${published - warm} published, ${pending} left pending, ${kept} rows in the outbox (expected ${keptExpected})`,
     );
   const perS = Math.round(sent / seconds);
   const nodeUs = Math.round((cpu.user + cpu.system) / sent);
   report(
     `Outbox relay on Postgres and Kafka: ${rows} rows (${essays} essays x ${STEPS.length} status events + 1 spellcheck request), ${batchSize} per batch`,
     [
-      `${perS} rows/s published (acks=all) and marked sent (${sent} in ${seconds.toFixed(2)} s, after a warm-up of ${warm} rows)`,
+      `${perS} rows/s published (acks=all) and ${deleteSent ? 'deleted' : 'marked sent'} (${sent} in ${seconds.toFixed(2)} s, after a warm-up of ${warm} rows)`,
       `CPU per row: ${nodeUs} µs in this process, ${pgUs ?? 'n/a (not a local server)'} µs in Postgres, ${brokerUs ?? 'n/a (not a local broker)'} µs in the Kafka broker`,
     ],
     {
@@ -129,6 +142,7 @@ try {
       node_cpu_us_per_row: nodeUs,
       postgres_cpu_us_per_row: pgUs,
       broker_cpu_us_per_row: brokerUs,
+      sent_rows: deleteSent ? 'delete' : 'mark',
     },
   );
 } finally {

@@ -6,7 +6,10 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Pause when the outbox is empty. */
   idleMs?: number;
-  /** Sent rows older than this are pruned (default 1 h; 0 = at the next pruning). */
+  /**
+   * Sent rows older than this are pruned (default 1 h). 0 keeps none: each row is deleted in
+   * the transaction that published it (see `SentRows`), the cheapest for the database.
+   */
   retainSentMs?: number | undefined;
   /** How often the running relay prunes sent rows (default 60 s). */
   pruneEveryMs?: number | undefined;
@@ -31,18 +34,22 @@ export class OutboxRelay {
 
   /** Publish everything pending now; resolves to the number of rows sent. */
   async drain(): Promise<number> {
+    const sentRows = this.options.retainSentMs === 0 ? 'delete' : 'mark';
     let total = 0;
     for (;;) {
-      const sent = await this.repository.relayBatch(this.options.batchSize ?? 500, (rows) =>
-        this.publisher.publish(
-          rows.map((r) => ({
-            topic: r.topic,
-            key: r.key,
-            headers: r.headers,
-            value: Buffer.from(r.payload, 'utf8'),
-            id: r.eventId,
-          })),
-        ),
+      const sent = await this.repository.relayBatch(
+        this.options.batchSize ?? 500,
+        (rows) =>
+          this.publisher.publish(
+            rows.map((r) => ({
+              topic: r.topic,
+              key: r.key,
+              headers: r.headers,
+              value: Buffer.from(r.payload, 'utf8'),
+              id: r.eventId,
+            })),
+          ),
+        sentRows,
       );
       total += sent;
       if (sent === 0) return total;
@@ -60,6 +67,7 @@ export class OutboxRelay {
       while (!this.abort.signal.aborted) {
         try {
           const sent = await this.drain();
+          // Also with a retention of 0: rows marked sent under an earlier setting still go.
           if (Date.now() - lastPrune >= (this.options.pruneEveryMs ?? 60_000)) {
             lastPrune = Date.now();
             await this.repository.pruneSent(this.options.retainSentMs ?? 3_600_000);

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import type { OutboxRow, PendingOutboxRow } from '../../db/index.ts';
+import type { OutboxRow, PendingOutboxRow, SentRows } from '../../db/index.ts';
 import {
   ActorRepository,
   type Database,
@@ -17,9 +17,15 @@ const row = (n: number): OutboxRow => ({
 });
 
 /** Relay everything pending with `limit` rows per batch; returns what was "published". */
-async function relayAll(outbox: OutboxRepository, limit: number): Promise<PendingOutboxRow[]> {
+async function relayAll(
+  outbox: OutboxRepository,
+  limit: number,
+  sentRows: SentRows = 'mark',
+): Promise<PendingOutboxRow[]> {
   const published: PendingOutboxRow[] = [];
-  while ((await outbox.relayBatch(limit, async (rows) => void published.push(...rows))) > 0);
+  while (
+    (await outbox.relayBatch(limit, async (rows) => void published.push(...rows), sentRows)) > 0
+  );
   return published;
 }
 
@@ -77,5 +83,34 @@ export function outboxRepositoryCases(database: () => Database): void {
     // A retention of zero prunes every sent row, still never a pending one.
     expect(await outbox.pruneSent(0)).toBe(1);
     expect((await relayAll(outbox, 500)).map((r) => r.eventId)).toEqual(['event-12']);
+  });
+
+  it('deletes published rows in the same transaction when asked to; failed publishes delete nothing', async () => {
+    const outbox = new OutboxRepository(database().db);
+    await database().db.execute(sql`delete from outbox`);
+    await write([row(20), row(21), row(22)]);
+    const stored = async () =>
+      (
+        (await database().db.execute(
+          sql`select event_id as "eventId" from outbox order by id`,
+        )) as unknown as { rows: { eventId: string }[] }
+      ).rows.map((r) => r.eventId);
+    // The publish fails: the transaction rolls back and every row is still there, pending.
+    await expect(
+      outbox.relayBatch(
+        2,
+        async () => {
+          throw new Error('broker down');
+        },
+        'delete',
+      ),
+    ).rejects.toThrow('broker down');
+    expect(await stored()).toEqual(['event-20', 'event-21', 'event-22']);
+    // One batch of two: those two go, the third is untouched and still pending.
+    expect(await outbox.relayBatch(2, async () => {}, 'delete')).toBe(2);
+    expect(await stored()).toEqual(['event-22']);
+    expect(await outbox.backlog()).toMatchObject({ outbox: 1 });
+    expect((await relayAll(outbox, 500, 'delete')).map((r) => r.eventId)).toEqual(['event-22']);
+    expect(await stored()).toEqual([]);
   });
 }

@@ -40,7 +40,7 @@ describe('outbox relay on PGlite and the memory bus', () => {
     await bus.close();
   });
 
-  const start = async (options: { retainSentMs?: number }) => {
+  const start = async (options: { retainSentMs?: number; pruneEveryMs?: number }) => {
     relay = new OutboxRelay(
       new OutboxRepository(database().db),
       await bus.publisher(),
@@ -58,8 +58,16 @@ describe('outbox relay on PGlite and the memory bus', () => {
     ).rows[0];
 
   it('prunes published rows once they are older than the retention', async () => {
-    await start({ retainSentMs: 0 });
+    await start({ retainSentMs: 50 });
     await waitFor('sent rows pruned', async () => (await stored())?.n === 0);
+    expect(bus.messages(TOPIC).map((m) => m.key)).toEqual(['essay-1', 'essay-2', 'essay-3']);
+  });
+
+  it('with a retention of 0, deletes rows as it publishes them, without waiting for pruning', async () => {
+    await start({ retainSentMs: 0, pruneEveryMs: 3_600_000 });
+    // Published and deleted in one transaction: once the messages are out, the rows are gone
+    // (waitFor: the commit follows the publish), though no pruning round has run.
+    await waitFor('published rows deleted', async () => (await stored())?.n === 0);
     expect(bus.messages(TOPIC).map((m) => m.key)).toEqual(['essay-1', 'essay-2', 'essay-3']);
   });
 
