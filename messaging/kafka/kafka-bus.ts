@@ -34,27 +34,27 @@ export class KafkaBus implements MessageBus, AsyncDisposable {
   }
 
   async consume<T>(options: ConsumeOptions<T>): Promise<MessageConsumer> {
-    this.dltPublisher ??= KafkaPublisher.connect(this.kafka);
-    const consumer = await KafkaMessageConsumer.start(options, {
-      kafka: this.kafka,
-      deadLetterPublisher: await this.dltPublisher,
-      logger: this.logger,
-      ...(this.metrics ? { metrics: this.metrics } : {}),
-      ...this.options,
-    });
-    this.consumers.add(consumer);
-    return consumer;
+    return this.track(await KafkaMessageConsumer.start(options, await this.consumerDeps()));
   }
 
   async consumeBatches<T>(options: ConsumeBatchOptions<T>): Promise<MessageConsumer> {
+    return this.track(await KafkaMessageConsumer.startBatches(options, await this.consumerDeps()));
+  }
+
+  /** What every consumer of this bus shares: the client, one dead-letter publisher, logs, metrics. */
+  private async consumerDeps() {
     this.dltPublisher ??= KafkaPublisher.connect(this.kafka);
-    const consumer = await KafkaMessageConsumer.startBatches(options, {
+    return {
       kafka: this.kafka,
       deadLetterPublisher: await this.dltPublisher,
       logger: this.logger,
       ...(this.metrics ? { metrics: this.metrics } : {}),
       ...this.options,
-    });
+    };
+  }
+
+  /** Closed with the bus. */
+  private track(consumer: KafkaMessageConsumer): MessageConsumer {
     this.consumers.add(consumer);
     return consumer;
   }
