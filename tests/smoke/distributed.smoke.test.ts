@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../db/index.ts';
 import { KafkaPublisher } from '../../messaging/index.ts';
 import { FlowFixture } from '../helpers/flow.ts';
 import { DATABASE_URL, KAFKA_BROKERS, testKafka, uniqueName } from '../helpers/infra.ts';
@@ -52,6 +54,8 @@ describe('distributed spellcheck flow (three processes, real Kafka and Postgres)
           ...common,
           LIFECYCLE_PORT: String(lifecyclePort),
           LIFECYCLE_GROUP_ID: uniqueName('smoke-lifecycle'),
+          // The relay deletes what it publishes (the crash test runs the default, marking sent).
+          LIFECYCLE_OUTBOX_RETAIN_SENT_MS: '0',
         },
         /lifecycle host ready/,
       ),
@@ -146,6 +150,24 @@ describe('distributed spellcheck flow (three processes, real Kafka and Postgres)
         'spellchecked_success',
         'essay_all_processing_completed',
       ]);
+      // Everything the flow wrote to the outbox went out through Kafka (the spellchecker got its
+      // requests, the batch its status events), and with a retention of 0 no row is kept.
+      const database = await openDatabase({ url: DATABASE_URL });
+      try {
+        await waitFor(
+          'published outbox rows deleted',
+          async () => {
+            const r = (await database.db.execute(
+              sql`select count(*)::int as n from outbox where key = any(${sql.param([f.batchId, ...f.essayIds])}::text[])`,
+            )) as unknown as { rows: { n: number }[] };
+            return r.rows[0]?.n === 0;
+          },
+          10_000,
+          100,
+        );
+      } finally {
+        await database.close();
+      }
     } finally {
       await publisher.close();
     }
