@@ -29,7 +29,10 @@ export interface LifecycleHostOptions {
   cacheIdleMs?: number;
   timerIntervalMs?: number;
   relayIdleMs?: number;
-  /** Sent outbox rows are kept this long (for inspection and replay), then pruned. Default 1 h. */
+  /**
+   * Sent outbox rows are kept this long (for inspection and replay), then pruned. Default 1 h;
+   * 0 deletes each row as it is published.
+   */
   outboxRetainSentMs?: number;
   /** How often the relay prunes sent rows (tests); default 60 s. */
   outboxPruneEveryMs?: number;

@@ -19,7 +19,8 @@ export const LifecycleSettingsSchema = z.object({
   LIFECYCLE_DB_POOL: z.coerce.number().int().min(1).max(100).default(10),
   /**
    * Sent outbox rows are kept this long, then pruned (checked every minute). At high event
-   * rates the sent rows are most of the outbox table: ~800 bytes per event.
+   * rates the sent rows are most of the outbox table: ~800 bytes per event. 0 keeps none: the
+   * relay deletes each row in the transaction that published it.
    */
   LIFECYCLE_OUTBOX_RETAIN_SENT_MS: z.coerce.number().int().min(0).default(3_600_000),
 });
