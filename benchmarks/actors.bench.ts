@@ -3,8 +3,9 @@
  * per active actor. 10,000 essays each take 5 transitions (created, initiated, dispatched,
  * succeeded, concluded) in batches of 500 deliveries — each batch one transaction, as a
  * consumed Kafka batch would be. Runs in a fresh database that it drops afterwards. A warm-up
- * round on other essays comes first (the JIT's warm-up is not the steady state).
- *   npm run bench:actors -- [--essays 10000] [--batch 500] [--lanes 4] [--pool 4] [--warmup <essays>] [--json]
+ * round on other essays comes first (the JIT's warm-up is not the steady state); then
+ * `--rounds` measured rounds (default 3), each on fresh essays, of which the median is reported.
+ *   npm run bench:actors -- [--essays 10000] [--batch 500] [--lanes 4] [--pool 4] [--warmup <essays>] [--rounds 3] [--json]
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
@@ -23,10 +24,22 @@ import { localCpuMeter } from './local-process-cpu.ts';
 
 const essays = numberArg('essays', 10_000);
 const batchSize = numberArg('batch', 500);
+const rounds = numberArg('rounds', 3);
 const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const { database, admin, drop } = await createFreshDatabase(base, 'huleedu_bench', {
   maxConnections: numberArg('pool', 4),
 });
+
+/** One measured round's figures. */
+interface Round {
+  transitions: number;
+  seconds: number;
+  perS: number;
+  nodeUs: number;
+  pgUs: number | null;
+  walBytes: number;
+  pureUs: number;
+}
 
 /** CPU µs per transition of the essay machine alone, over `events` (phases in order). */
 function pureMachineUsPerTransition(events: Delivery[][][]): number {
@@ -148,31 +161,51 @@ try {
   // ~20% slower: 61 vs 48.5 us per transition (4 interleaved pairs); 20,000 measured as 10,000.
   const warmup = numberArg('warmup', essays);
   await run(inputs(Array.from({ length: warmup }, (_, i) => `warmup-essay-${i}`)));
-  let events: Delivery[][][] | undefined = inputs(ids);
-  // The machine alone: the measured events through XState's pure transition in memory (no
-  // runtime, no database, one thread). Its cost moves with the CPU only, so it tells a slower
-  // machine from a slower runtime when figures are compared across runs.
-  const pureUs = pureMachineUsPerTransition(events);
-  cache.clear();
+  // Several measured rounds, each on fresh essays, and the median reported: this VM's speed
+  // drifts by up to ~1.7x within minutes (see the machine-only figure), so one round can
+  // mislead.
   const global = globalThis as { gc?: () => void };
-  global.gc?.();
-  // WAL written over the run (the whole server's: nothing else writes during a bench): unlike
-  // CPU time it does not move with the machine's speed, so it shows a change in the write path.
-  const walBefore = await walLsn();
-  const started = performance.now();
-  const cpuBefore = process.cpuUsage();
-  // A Postgres running on this machine (its backends live through the run: the pool keeps
-  // them); null for a remote one.
-  const pgCpu = localCpuMeter('postgres');
-  const transitions = await run(events);
-  const pgCpuUsPerTransition = pgCpu.perUnit(transitions);
-  const walBytesPerTransition = Math.round(Number((await walLsn()) - walBefore) / transitions);
-  events = undefined;
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuBefore);
-  // This process's CPU per transition (Postgres's is on the other core): what to cut when the
-  // run is CPU-bound here.
-  const cpuUsPerTransition = Math.round((cpu.user + cpu.system) / transitions);
+  const measured: Round[] = [];
+  for (let round = 0; round < rounds; round++) {
+    let events: Delivery[][][] | undefined = inputs(ids.map((id) => `${id}-r${round}`));
+    // The machine alone: the measured events through XState's pure transition in memory (no
+    // runtime, no database, one thread). Its cost moves with the CPU only, so it tells a slower
+    // machine from a slower runtime when figures are compared across runs.
+    const pureUs = pureMachineUsPerTransition(events);
+    cache.clear();
+    global.gc?.();
+    // WAL written over the run (the whole server's: nothing else writes during a bench): unlike
+    // CPU time it does not move with the machine's speed, so it shows a change in the write path.
+    const walBefore = await walLsn();
+    const started = performance.now();
+    const cpuBefore = process.cpuUsage();
+    // A Postgres running on this machine (its backends live through the run: the pool keeps
+    // them); null for a remote one.
+    const pgCpu = localCpuMeter('postgres');
+    const transitions = await run(events);
+    const pgUs = pgCpu.perUnit(transitions);
+    const walBytes = Math.round(Number((await walLsn()) - walBefore) / transitions);
+    events = undefined;
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    if (transitions !== essays * phases.length)
+      throw new Error(
+        `bench workload did not run as described: round ${round + 1} applied ${transitions} transitions (expected ${essays * phases.length})`,
+      );
+    measured.push({
+      transitions,
+      seconds,
+      perS: Math.round(transitions / seconds),
+      // This process's CPU per transition (Postgres's is on the other core): what to cut when
+      // the run is CPU-bound here.
+      nodeUs: Math.round((cpu.user + cpu.system) / transitions),
+      pgUs,
+      walBytes,
+      pureUs,
+    });
+  }
+  const byRate = [...measured].sort((a, b) => a.perS - b.perS);
+  const median = byRate[Math.floor((byRate.length - 1) / 2)] as Round;
   // Heap with the cached actors minus heap without them (the inputs are gone by now).
   global.gc?.();
   const heapWith = process.memoryUsage().heapUsed;
@@ -192,28 +225,31 @@ try {
     rows: { unfinished: number; timers: number }[];
   };
   const { unfinished, timers } = check.rows[0] ?? { unfinished: -1, timers: -1 };
-  if (transitions !== essays * phases.length || unfinished !== 0 || timers !== 0)
+  if (unfinished !== 0 || timers !== 0)
     throw new Error(
-      `bench workload did not run as described: ${transitions} transitions applied (expected ${essays * phases.length}), ${unfinished} essays unfinished, ${timers} timers left`,
+      `bench workload did not run as described: ${unfinished} essays unfinished, ${timers} timers left`,
     );
-  const perS = Math.round(transitions / seconds);
+  const rates = measured.map((m) => m.perS);
   report(
     `Actor runtime on Postgres: ${essays} essays x ${phases.length} transitions, ${batchSize} deliveries per transaction`,
     [
-      `${perS} persisted transitions/s (${transitions} in ${seconds.toFixed(2)} s, after a warm-up on ${warmup} other essays; each with its journal row (= processed event id), status event in the outbox, timers; ${lanes} partitions in parallel)`,
-      `CPU per transition: ${cpuUsPerTransition} µs in this process, ${pgCpuUsPerTransition ?? 'n/a (not a local server)'} µs in Postgres; ${walBytesPerTransition} bytes of WAL`,
-      `The essay machine alone (XState's transition in memory, no runtime, no database): ${pureUs.toFixed(1)} µs of CPU per transition; compare it across runs to tell a slower machine from slower code`,
+      `${median.perS} persisted transitions/s, the median of ${rounds} round(s) on fresh essays (${rates.join(', ')}); ${median.transitions} in ${median.seconds.toFixed(2)} s, after a warm-up on ${warmup} other essays; each with its journal row (= processed event id), status event in the outbox, timers; ${lanes} partitions in parallel`,
+      `CPU per transition (median round): ${median.nodeUs} µs in this process, ${median.pgUs ?? 'n/a (not a local server)'} µs in Postgres; ${median.walBytes} bytes of WAL`,
+      `The essay machine alone (XState's transition in memory, no runtime, no database): ${median.pureUs.toFixed(1)} µs of CPU per transition; compare it across runs to tell a slower machine from slower code`,
       `${bytesPerActor} bytes of heap per active (cached) actor${global.gc ? '' : ' (approximate: run with --expose-gc)'}; stored snapshot ${snapshotBytes} bytes on average`,
     ],
     {
-      transitions_per_s: perS,
+      transitions_per_s: median.perS,
+      transitions_per_s_min: Math.min(...rates),
+      transitions_per_s_max: Math.max(...rates),
+      rounds,
       bytes_per_active_actor: bytesPerActor,
-      transitions,
+      transitions: median.transitions,
       snapshot_bytes_avg: snapshotBytes,
-      node_cpu_us_per_transition: cpuUsPerTransition,
-      postgres_cpu_us_per_transition: pgCpuUsPerTransition,
-      wal_bytes_per_transition: walBytesPerTransition,
-      machine_only_cpu_us_per_transition: Math.round(pureUs * 10) / 10,
+      node_cpu_us_per_transition: median.nodeUs,
+      postgres_cpu_us_per_transition: median.pgUs,
+      wal_bytes_per_transition: median.walBytes,
+      machine_only_cpu_us_per_transition: Math.round(median.pureUs * 10) / 10,
     },
   );
 } finally {
