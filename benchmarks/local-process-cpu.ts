@@ -26,16 +26,34 @@ export function localProcessCpuUs(name: string): number | undefined {
     } catch {
       continue; // exited meanwhile
     }
-    // "pid (comm) state ppid ..." — comm may hold spaces and parentheses: split at the last ")".
-    const open = stat.indexOf('(');
-    const close = stat.lastIndexOf(')');
-    if (stat.slice(open + 1, close) !== name) continue;
-    const fields = stat.slice(close + 2).split(' ');
-    // Fields 14 and 15 of the full line (utime, stime) are 12 and 13 after "pid (comm) ".
-    total += (Number(fields[11]) + Number(fields[12])) * TICK_US;
+    const parsed = parseStat(stat);
+    if (parsed.name !== name) continue;
+    total += parsed.cpuUs;
     found = true;
   }
   return found ? total : undefined;
+}
+
+/** CPU time (µs) used so far by the live process `pid`; undefined once it is gone (or no /proc). */
+export function processCpuUs(pid: number): number | undefined {
+  try {
+    return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8')).cpuUs;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A /proc/<pid>/stat line's command name and CPU time (user + system, µs). */
+function parseStat(stat: string): { name: string; cpuUs: number } {
+  // "pid (comm) state ppid ..." — comm may hold spaces and parentheses: split at the last ")".
+  const open = stat.indexOf('(');
+  const close = stat.lastIndexOf(')');
+  const fields = stat.slice(close + 2).split(' ');
+  // Fields 14 and 15 of the full line (utime, stime) are 12 and 13 after "pid (comm) ".
+  return {
+    name: stat.slice(open + 1, close),
+    cpuUs: (Number(fields[11]) + Number(fields[12])) * TICK_US,
+  };
 }
 
 /**

@@ -7,6 +7,8 @@ import { type Database, type OpenDatabaseOptions, openDatabase } from '../../db/
 /** A new, migrated Postgres database of its own (tests, benchmarks), and how to get rid of it. */
 export interface FreshDatabase {
   database: Database;
+  /** The new database's URL (for a process of its own). */
+  url: string;
   /** A session on the server's `url` database (not the new one), open until `drop()`. */
   admin: pg.Client;
   /** Close the database, drop it and end `admin`. */
@@ -26,6 +28,8 @@ export async function createFreshDatabase(
   const name = `${prefix}_${randomUUID().slice(0, 8)}`;
   await admin.connect();
   let database: Database | undefined;
+  const fresh = new URL(url);
+  fresh.pathname = `/${name}`;
   const drop = async (): Promise<void> => {
     await database?.close();
     await admin.query(`drop database if exists ${name}`);
@@ -33,12 +37,10 @@ export async function createFreshDatabase(
   };
   try {
     await admin.query(`create database ${name}`);
-    const fresh = new URL(url);
-    fresh.pathname = `/${name}`;
     database = await openDatabase({ ...options, url: fresh.toString() });
   } catch (error) {
     await drop();
     throw error;
   }
-  return { database, admin, drop };
+  return { database, url: fresh.toString(), admin, drop };
 }

@@ -26,15 +26,19 @@ export interface RunningProcess {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
-/** Start `npx tsx <entry>` from the repo root and wait until its output matches `ready`. */
+/**
+ * Start `node [nodeArgs] --import tsx <entry>` from the repo root and wait until its output
+ * matches `ready`.
+ */
 export async function startProcess(
   entry: string,
   env: Record<string, string>,
   ready: RegExp,
   timeoutMs = 30_000,
+  nodeArgs: readonly string[] = [],
 ): Promise<RunningProcess> {
   // node --import tsx (not npx): SIGTERM must reach our process, whose handler drains and exits 0.
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
