@@ -1,5 +1,6 @@
 import type { AnyStateMachine } from 'xstate';
 import { BATCH_MACHINE_ID, BATCH_MACHINE_VERSION, batchMachine } from './batch/batch-machine.ts';
+import { migrateBatchV1 } from './batch/migrate-batch-v1.ts';
 import { ESSAY_MACHINE_ID, ESSAY_MACHINE_VERSION, essayMachine } from './essay/essay-machine.ts';
 
 /** A persisted snapshot as stored: the state value and the context. */
@@ -43,6 +44,6 @@ export const MACHINE_DEFINITIONS: Readonly<Record<'essay' | 'batch', MachineDefi
     version: BATCH_MACHINE_VERSION,
     machine: batchMachine,
     sampleInput: { batchId: 'sample' },
-    migrations: {},
+    migrations: { 1: migrateBatchV1 },
   },
 };

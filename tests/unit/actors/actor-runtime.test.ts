@@ -2,8 +2,9 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ActorRuntime, type Delivery, SnapshotCache } from '../../../actors/runtime/index.ts';
 import type { Database } from '../../../db/index.ts';
-import { ActorRepository } from '../../../db/index.ts';
+import { ActorRepository, emptyBatchWrite } from '../../../db/index.ts';
 import { MACHINE_DEFINITIONS } from '../../../machines/index.ts';
+import { batchSnapshotV1 } from '../../helpers/batch-v1.ts';
 import { testRuntime } from '../../helpers/runtime.ts';
 
 const provisioned = (essay: string, id = `prov-${essay}`): Delivery => ({
@@ -59,6 +60,53 @@ describe('ActorRuntime (PGlite)', () => {
     expect(again).toMatchObject({ applied: 0, duplicates: 3 });
     expect(await count('journal')).toBe(2);
     expect((await runtime.read('essay', 'e1'))?.snapshot.value).toBe('awaiting_spellcheck');
+  });
+
+  /** A batch snapshot stored by batch machine version `machineVersion`, at actor version 5. */
+  const storeBatch = (actorId: string, machineVersion: number) =>
+    new ActorRepository(database.db).writeBatch({
+      ...emptyBatchWrite(),
+      inserts: [
+        {
+          actorType: 'batch',
+          actorId,
+          machineId: 'batch',
+          machineVersion,
+          snapshot: batchSnapshotV1(actorId),
+          version: 5,
+          status: 'processing_pipelines',
+        },
+      ],
+    });
+  const concluded = (batch: string, essayId: string): Delivery => ({
+    actorType: 'batch',
+    actorId: batch,
+    eventId: `done-${essayId}`,
+    event: { type: 'ESSAY_PHASE_CONCLUDED', essayId, outcome: 'success' },
+  });
+
+  it('loads a snapshot of an older machine version through its migrations and stores it as the current one', async () => {
+    await storeBatch('old', 1);
+    const r = await runtime.process([concluded('old', 'e1'), concluded('old', 'e3')]);
+    expect(r).toMatchObject({ applied: 2, rejected: 0 });
+    const [row] = await new ActorRepository(database.db).loadSnapshots([
+      { actorType: 'batch', actorId: 'old' },
+    ]);
+    expect(row).toMatchObject({
+      machineVersion: MACHINE_DEFINITIONS.batch.version,
+      version: 7,
+      status: 'completed_with_failures',
+    });
+    expect(row?.snapshot).toMatchObject({ context: { succeeded: ['e1', 'e3'], failed: ['e2'] } });
+  });
+
+  it('refuses a snapshot of a newer machine version with a clear error, and writes nothing', async () => {
+    const newer = MACHINE_DEFINITIONS.batch.version + 1;
+    await storeBatch('future', newer);
+    await expect(runtime.process([concluded('future', 'e1')])).rejects.toThrow(
+      `snapshot of machine version ${newer} cannot be loaded by version ${MACHINE_DEFINITIONS.batch.version}`,
+    );
+    expect(await count('journal')).toBe(0);
   });
 
   it('records an invalid event as rejected and leaves the state unchanged', async () => {

@@ -91,7 +91,55 @@ describe('batch machine', () => {
       done('zz', 'success'),
     ]);
     expect(state.value).toBe('processing_pipelines');
-    expect(state.context.provisioned).not.toHaveProperty('zz');
-    expect(state.context.results).toEqual({});
+    expect(state.context.provisionedEssayIds).toEqual(['e1', 'e2', 'e3']);
+    expect(state.context.succeeded).toEqual([]);
+    expect(state.context.failed).toEqual([]);
+  });
+
+  it('drops content of other essays at registration, counts a repeated essay id once, and announces the latest text of re-provisioned content', () => {
+    const { state, effects } = run([
+      prov('zz'),
+      prov('e1'),
+      { ...registered, essayIds: ['e1', 'e2', 'e2', 'e3'] },
+      { type: 'ESSAY_PROVISIONED', essayId: 'e1', textStorageId: 't-e1-again' },
+      prov('e2'),
+      prov('e3'),
+    ]);
+    expect(state.value).toBe('ready_for_pipeline_execution');
+    expect(state.context.expectedEssayIds).toEqual(['e1', 'e2', 'e3']);
+    expect(effects).toEqual([
+      {
+        type: 'announceReady',
+        params: {
+          batchId: 'b',
+          correlationId: null,
+          essays: [
+            { essay_id: 'e1', text_storage_id: 't-e1-again' },
+            { essay_id: 'e2', text_storage_id: 't-e2' },
+            { essay_id: 'e3', text_storage_id: 't-e3' },
+          ],
+        },
+      },
+    ]);
+  });
+
+  it('reports processed and failed essays in the registered order, whatever the result order', () => {
+    const { effects } = run([
+      registered,
+      prov('e3'),
+      prov('e2'),
+      prov('e1'),
+      initiate,
+      done('e3', 'success'),
+      done('e2', 'failed'),
+      done('e1', 'success'),
+    ]);
+    expect(effects.at(-1)?.params).toMatchObject({
+      processed: [
+        { essay_id: 'e1', text_storage_id: 't-e1' },
+        { essay_id: 'e3', text_storage_id: 't-e3' },
+      ],
+      failed: ['e2'],
+    });
   });
 });
