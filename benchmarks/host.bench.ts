@@ -17,13 +17,14 @@
 import { sql } from 'drizzle-orm';
 import { LIFECYCLE_TOPICS } from '../actors/lifecycle/router.ts';
 import type { OutgoingMessage } from '../common-core/index.ts';
+import { rows } from '../db/index.ts';
 import { createKafka, KafkaPublisher, silentLogger } from '../messaging/index.ts';
 import { FlowFixture } from '../tests/helpers/flow.ts';
 import { createFreshDatabase } from '../tests/helpers/fresh-database.ts';
 import { freePort, type RunningProcess, startProcess } from '../tests/helpers/processes.ts';
 import { waitFor } from '../tests/helpers/wait-for.ts';
 import { numberArg, report } from './bench-output.ts';
-import { localCpuMeter, processCpuUs } from './local-process-cpu.ts';
+import { localCpuMeter, processCpuMeter } from './local-process-cpu.ts';
 
 const essays = numberArg('essays', 10_000);
 const classSize = numberArg('class', 100);
@@ -45,8 +46,7 @@ const { database, url, drop } = await createFreshDatabase(base, 'huleedu_host_be
  * essays over the whole table, polled only in the last phase.
  */
 async function count(query: ReturnType<typeof sql>): Promise<number> {
-  const r = (await database.db.execute(query)) as unknown as { rows: { n: number }[] };
-  return r.rows[0]?.n ?? 0;
+  return rows<{ n: number }>(await database.db.execute(query))[0]?.n ?? 0;
 }
 const batchesIn = (classes: readonly FlowFixture[], status: string) =>
   count(
@@ -56,10 +56,12 @@ const requestsOut = () =>
   count(sql`select count(*)::int as n from timers where timer_key = 'spellcheck-result-timeout'`);
 /** Applied and rejected events so far (all of this database's actors). */
 async function journalCounts(): Promise<{ applied: number; rejected: number }> {
-  const r = (await database.db.execute(
-    sql`select count(*) filter (where not rejected)::int as applied, count(*) filter (where rejected)::int as rejected from journal`,
-  )) as unknown as { rows: { applied: number; rejected: number }[] };
-  return r.rows[0] ?? { applied: 0, rejected: 0 };
+  const [r] = rows<{ applied: number; rejected: number }>(
+    await database.db.execute(
+      sql`select count(*) filter (where not rejected)::int as applied, count(*) filter (where rejected)::int as rejected from journal`,
+    ),
+  );
+  return r ?? { applied: 0, rejected: 0 };
 }
 const essaysFinished = () =>
   count(
@@ -161,21 +163,20 @@ const host = await startProcess(
 );
 const publisher = await KafkaPublisher.connect(kafka);
 try {
-  const pid = host.child.pid as number;
   const warmupClasses = classesOf(warmup);
   await runFlow(host, publisher, warmupClasses);
   const classes = classesOf(essays);
   const before = await journalCounts();
-  const hostBefore = processCpuUs(pid);
+  const hostCpu = processCpuMeter(host.child.pid as number);
   const pgCpu = localCpuMeter('postgres');
   const brokerCpu = localCpuMeter('java');
   const started = performance.now();
   await runFlow(host, publisher, classes);
   const seconds = (performance.now() - started) / 1000;
-  const hostAfter = processCpuUs(pid);
   const after = await journalCounts();
   const applied = after.applied - before.applied;
   const rejected = after.rejected - before.rejected;
+  const hostUs = hostCpu.perUnit(applied);
   const pgUs = pgCpu.perUnit(applied);
   const brokerUs = brokerCpu.perUnit(applied);
   // The host ran this benchmark's actors and no others (a consumer group reading the topics'
@@ -192,19 +193,16 @@ try {
       `bench workload did not run as described: ${actors} actors (expected ${expectedActors}), ${applied} transitions for ${essays} essays, ${timersLeft} timers left`,
     );
   const perS = Math.round(applied / seconds);
-  const hostUs =
-    hostBefore !== undefined && hostAfter !== undefined
-      ? Math.round((hostAfter - hostBefore) / applied)
-      : null;
+  const essaysPerS = Math.round(essays / seconds);
   report(
     `Lifecycle host end to end on Kafka and Postgres: ${essays} essays in classes of ${classSize}${deleteSent ? ', outbox rows deleted as published' : ''}`,
     [
-      `${perS} transitions/s (${applied} applied, ${rejected} rejected, in ${seconds.toFixed(2)} s; ${Math.round(essays / seconds)} essays/s through the whole flow, after a warm-up on ${warmup} other essays)`,
+      `${perS} transitions/s (${applied} applied, ${rejected} rejected, in ${seconds.toFixed(2)} s; ${essaysPerS} essays/s through the whole flow, after a warm-up on ${warmup} other essays)`,
       `CPU per transition: ${hostUs ?? 'n/a'} µs in the host process, ${pgUs ?? 'n/a (not a local server)'} µs in Postgres, ${brokerUs ?? 'n/a (not a local broker)'} µs in the Kafka broker`,
     ],
     {
       transitions_per_s: perS,
-      essays_per_s: Math.round(essays / seconds),
+      essays_per_s: essaysPerS,
       transitions: applied,
       rejected,
       host_cpu_us_per_transition: hostUs,

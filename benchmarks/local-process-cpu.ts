@@ -56,16 +56,29 @@ function parseStat(stat: string): { name: string; cpuUs: number } {
   };
 }
 
+/** CPU spent since a meter started: `perUnit(n)` is the µs per unit of work (rounded). */
+export interface CpuMeter {
+  perUnit(units: number): number | null;
+}
+
 /**
- * Starts counting the CPU of the local processes named `name`: `perUnit(n)` reads it again and
- * returns the µs spent since, per unit of work (rounded), or null where `localProcessCpuUs`
- * finds nothing (a remote server).
+ * Starts counting the CPU of the local processes named `name`; `perUnit` is null where
+ * `localProcessCpuUs` finds nothing (a remote server).
  */
-export function localCpuMeter(name: string): { perUnit(units: number): number | null } {
-  const before = localProcessCpuUs(name);
+export function localCpuMeter(name: string): CpuMeter {
+  return cpuMeter(() => localProcessCpuUs(name));
+}
+
+/** Starts counting the CPU of the process `pid`; `perUnit` is null once it is gone. */
+export function processCpuMeter(pid: number): CpuMeter {
+  return cpuMeter(() => processCpuUs(pid));
+}
+
+function cpuMeter(read: () => number | undefined): CpuMeter {
+  const before = read();
   return {
     perUnit(units) {
-      const after = localProcessCpuUs(name);
+      const after = read();
       return before !== undefined && after !== undefined
         ? Math.round((after - before) / units)
         : null;

@@ -14,7 +14,13 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { essayStatusEvent, interpretEffects, OutboxRelay } from '../actors/runtime/index.ts';
 import { EssayStatus } from '../common-core/index.ts';
-import { ActorRepository, emptyBatchWrite, OutboxRepository, type OutboxRow } from '../db/index.ts';
+import {
+  ActorRepository,
+  emptyBatchWrite,
+  OutboxRepository,
+  type OutboxRow,
+  rows as resultRows,
+} from '../db/index.ts';
 import { createKafka, KafkaBus, silentLogger } from '../messaging/index.ts';
 import { createFreshDatabase } from '../tests/helpers/fresh-database.ts';
 import { createTestTopics, topicSize } from '../tests/helpers/infra.ts';
@@ -118,11 +124,9 @@ try {
   // marked sent (or deleted).
   const published = await topicSize(kafka, topic);
   const { outbox: pending } = await outbox.backlog();
-  const kept = (
-    (await database.db.execute(sql`select count(*)::int as n from outbox`)) as unknown as {
-      rows: { n: number }[];
-    }
-  ).rows[0]?.n;
+  const kept = resultRows<{ n: number }>(
+    await database.db.execute(sql`select count(*)::int as n from outbox`),
+  )[0]?.n;
   const keptExpected = deleteSent ? 0 : warm + rows;
   if (sent !== rows || published !== warm + rows || pending !== 0 || kept !== keptExpected)
     throw new Error(

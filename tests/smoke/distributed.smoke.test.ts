@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../db/index.ts';
+import { openDatabase, rows } from '../../db/index.ts';
 import { KafkaPublisher } from '../../messaging/index.ts';
 import { FlowFixture } from '../helpers/flow.ts';
 import { DATABASE_URL, KAFKA_BROKERS, testKafka, uniqueName } from '../helpers/infra.ts';
@@ -156,12 +156,12 @@ describe('distributed spellcheck flow (three processes, real Kafka and Postgres)
       try {
         await waitFor(
           'published outbox rows deleted',
-          async () => {
-            const r = (await database.db.execute(
-              sql`select count(*)::int as n from outbox where key = any(${sql.param([f.batchId, ...f.essayIds])}::text[])`,
-            )) as unknown as { rows: { n: number }[] };
-            return r.rows[0]?.n === 0;
-          },
+          async () =>
+            rows<{ n: number }>(
+              await database.db.execute(
+                sql`select count(*)::int as n from outbox where key = any(${sql.param([f.batchId, ...f.essayIds])}::text[])`,
+              ),
+            )[0]?.n === 0,
           10_000,
           100,
         );
