@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProcessingEvent, topicName } from '../../../common-core/index.ts';
-import { ActorRepository, type Database, openDatabase } from '../../../db/index.ts';
+import { ActorRepository, type Database } from '../../../db/index.ts';
 import { KafkaPublisher } from '../../../messaging/index.ts';
 import { FlowFixture } from '../../helpers/flow.ts';
+import { createFreshDatabase, type FreshDatabase } from '../../helpers/fresh-database.ts';
 import { DATABASE_URL, KAFKA_BROKERS, testKafka, uniqueName } from '../../helpers/infra.ts';
 import { freePort, type RunningProcess, startProcess } from '../../helpers/processes.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
@@ -15,15 +16,19 @@ const FINAL = new Set([
 ]);
 
 describe('lifecycle host process killed mid-stream (real Kafka and Postgres)', () => {
+  // A database of its own: the host's timer poller and relay would also work through whatever
+  // timers and outbox rows other runs left in a shared one.
+  let fresh: FreshDatabase;
   let database: Database;
   let repository: ActorRepository;
   const groupId = uniqueName('lifecycle-crash');
   beforeAll(async () => {
-    database = await openDatabase({ url: DATABASE_URL });
+    fresh = await createFreshDatabase(DATABASE_URL, 'huleedu_crash');
+    database = fresh.database;
     repository = new ActorRepository(database.db);
   });
   afterAll(async () => {
-    await database?.close();
+    await fresh?.drop();
   });
 
   async function startHost(): Promise<RunningProcess> {
@@ -31,7 +36,7 @@ describe('lifecycle host process killed mid-stream (real Kafka and Postgres)', (
       'actors/lifecycle/main.ts',
       {
         KAFKA_BROKERS: KAFKA_BROKERS.join(','),
-        DATABASE_URL,
+        DATABASE_URL: fresh.url,
         LIFECYCLE_GROUP_ID: groupId,
         LIFECYCLE_PORT: String(await freePort()),
         LIFECYCLE_MAX_BATCH_SIZE: '8',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ActorRuntime,
   type Delivery,
@@ -12,20 +12,20 @@ import {
   type Database,
   emptyBatchWrite,
   OutboxRepository,
-  openDatabase,
 } from '../../../db/index.ts';
 import { MACHINE_DEFINITIONS } from '../../../machines/index.ts';
 import { silentLogger } from '../../../messaging/index.ts';
+import { useFreshDatabase } from '../../helpers/database.ts';
 import { DATABASE_URL } from '../../helpers/infra.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
 describe('actor runtime on real Postgres', () => {
+  // A database of its own: the timer poller fires every due timer in the database, oldest
+  // first, so timers other runs left in a shared one would come before this block's.
+  const freshDatabase = useFreshDatabase(DATABASE_URL, 'huleedu_runtime');
   let database: Database;
-  beforeAll(async () => {
-    database = await openDatabase({ url: DATABASE_URL });
-  });
-  afterAll(async () => {
-    await database?.close();
+  beforeAll(() => {
+    database = freshDatabase();
   });
 
   const newRuntime = () =>
