@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import type { Registry } from 'prom-client';
 import { HuleEduError } from '../../common-core/index.ts';
 import { correlationEcho, correlationIdOf } from '../http/correlation-id.ts';
@@ -27,9 +27,11 @@ export async function buildApp(deps: ContentAppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger ?? false,
     genReqId: correlationIdOf,
-    requestIdLogLabel: 'correlation_id',
-    // One line per request at info would dominate the log at thousands of requests/s.
-    disableRequestLogging: true,
+    logController: new LogController({
+      requestIdLogLabel: 'correlation_id',
+      // One line per request at info would dominate the log at thousands of requests/s.
+      disableRequestLogging: true,
+    }),
     bodyLimit: deps.maxBytes,
     // Ids come from the URL; keep them out of the router's regex engine.
     routerOptions: { maxParamLength: 200 },

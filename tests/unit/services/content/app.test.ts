@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../../services/content/app.ts';
-import { storageIdOf } from '../../../../services/content/store/content-store.ts';
+import {
+  type ContentStore,
+  storageIdOf,
+} from '../../../../services/content/store/content-store.ts';
 import { FsContentStore } from '../../../../services/content/store/fs-store.ts';
 
 describe('content service API', () => {
@@ -149,5 +152,45 @@ describe('content service API', () => {
       headers: { 'x-correlation-id': 'bad id with spaces' },
     });
     expect(generated.headers['x-correlation-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('logs a failure under the caller correlation id, and no line per request', async () => {
+    const lines: string[] = [];
+    const failing: ContentStore = {
+      put: async () => {
+        throw new Error('disk on fire');
+      },
+      get: async () => undefined,
+      healthy: async () => true,
+      close: async () => {},
+    };
+    const logged = await buildApp({
+      store: failing,
+      maxBytes: 100,
+      logger: { level: 'info', stream: { write: (line: string) => void lines.push(line) } },
+    });
+    try {
+      const ok = await logged.inject({ method: 'GET', url: '/healthz' });
+      expect(ok.statusCode).toBe(200);
+      expect(lines).toEqual([]);
+      const r = await logged.inject({
+        method: 'POST',
+        url: '/v1/content',
+        payload: 'some text',
+        headers: { 'content-type': 'text/plain', 'x-correlation-id': 'corr-failing-put' },
+      });
+      expect(r.statusCode).toBe(500);
+      expect(r.json()).toEqual({ code: 'HULEEDU_INTERNAL', message: 'internal error' });
+      const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(entries).toEqual([
+        expect.objectContaining({
+          level: 50,
+          correlation_id: 'corr-failing-put',
+          msg: 'unhandled error',
+        }),
+      ]);
+    } finally {
+      await logged.close();
+    }
   });
 });
