@@ -21,6 +21,7 @@ import { rows } from '../db/index.ts';
 import { createKafka, KafkaPublisher, silentLogger } from '../messaging/index.ts';
 import { FlowFixture } from '../tests/helpers/flow.ts';
 import { createFreshDatabase } from '../tests/helpers/fresh-database.ts';
+import { startGroupAtTopicEnds } from '../tests/helpers/infra.ts';
 import { freePort, type RunningProcess, startProcess } from '../tests/helpers/processes.ts';
 import { waitFor } from '../tests/helpers/wait-for.ts';
 import { numberArg, report } from './bench-output.ts';
@@ -130,21 +131,7 @@ const classesOf = (count: number): FlowFixture[] =>
 
 // A new group would read the topics from their beginning (every earlier run's events): start
 // it at their current ends instead.
-const admin = kafka.admin();
-await admin.connect();
-try {
-  // Explicit offsets: `resetOffsets` to latest commits -1, which a consumer takes for "none".
-  for (const topic of LIFECYCLE_TOPICS) {
-    const ends = await admin.fetchTopicOffsets(topic);
-    await admin.setOffsets({
-      groupId,
-      topic,
-      partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
-    });
-  }
-} finally {
-  await admin.disconnect();
-}
+await startGroupAtTopicEnds(kafka, groupId, LIFECYCLE_TOPICS);
 
 const host = await startProcess(
   'actors/lifecycle/main.ts',

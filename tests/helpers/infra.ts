@@ -70,6 +70,59 @@ export async function topicSize(kafka: Kafka, topic: string): Promise<number> {
   }
 }
 
+/**
+ * Commits a new consumer group's offsets at the topics' current ends, so a process started
+ * with it reads only what is published from now on. A new group otherwise reads from the
+ * beginning: on a developer's broker that is every earlier run's events (millions after the
+ * benchmarks), which a test's process would first work through.
+ *
+ * kafkajs' `resetOffsets` to latest commits -1, which a consumer takes for "none", and its
+ * `setOffsets` joins the group once per topic and waits out a full fetch each time (~5 s).
+ * This does what `setOffsets` does for all topics at once: a member of the group seeks every
+ * partition (a seek commits, with auto-commit on) and leaves after the first fetch.
+ */
+export async function startGroupAtTopicEnds(
+  kafka: Kafka,
+  groupId: string,
+  topics: readonly string[],
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ends = await Promise.all(
+      topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicOffsets(topic) })),
+    );
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 50 });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        consumer.on(consumer.events.FETCH, () => void consumer.stop().then(resolve, reject));
+        consumer.run({ eachBatchAutoResolve: false, eachBatch: async () => {} }).catch(reject);
+        consumer.pause(topics.map((topic) => ({ topic })));
+        for (const { topic, partitions } of ends)
+          for (const p of partitions)
+            consumer.seek({ topic, partition: p.partition, offset: p.high });
+      });
+    } finally {
+      await consumer.disconnect();
+    }
+    // Seeks are applied per broker as it is fetched from; on a single-node broker all of them
+    // precede the first fetch. Check rather than assume.
+    const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
+    for (const { topic, partitions } of ends)
+      for (const p of partitions) {
+        const at = committed
+          .find((c) => c.topic === topic)
+          ?.partitions.find((c) => c.partition === p.partition)?.offset;
+        if (at !== p.high)
+          throw new Error(`group ${groupId}: ${topic}[${p.partition}] at ${at}, not ${p.high}`);
+      }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export interface TestStream {
   nc: NatsConnection;
   jsm: JetStreamManager;

@@ -3,11 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIFECYCLE_TOPICS } from '../../actors/lifecycle/router.ts';
+import { ProcessingEvent, topicName } from '../../common-core/index.ts';
 import { rows } from '../../db/index.ts';
 import { KafkaPublisher } from '../../messaging/index.ts';
 import { FlowFixture } from '../helpers/flow.ts';
 import { createFreshDatabase, type FreshDatabase } from '../helpers/fresh-database.ts';
-import { DATABASE_URL, KAFKA_BROKERS, testKafka, uniqueName } from '../helpers/infra.ts';
+import {
+  DATABASE_URL,
+  KAFKA_BROKERS,
+  startGroupAtTopicEnds,
+  testKafka,
+  uniqueName,
+} from '../helpers/infra.ts';
 import { freePort, type RunningProcess, startProcess } from '../helpers/processes.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
@@ -32,6 +40,14 @@ describe('distributed spellcheck flow (three processes, real Kafka and Postgres)
     ];
     contentUrl = `http://127.0.0.1:${contentPort}`;
     lifecycleUrl = `http://127.0.0.1:${lifecyclePort}`;
+    // Both groups start at the topics' ends: a new group would first work through every
+    // earlier run's events.
+    const spellGroup = uniqueName('smoke-spell');
+    const lifecycleGroup = uniqueName('smoke-lifecycle');
+    await startGroupAtTopicEnds(testKafka(), spellGroup, [
+      topicName(ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED),
+    ]);
+    await startGroupAtTopicEnds(testKafka(), lifecycleGroup, LIFECYCLE_TOPICS);
     const common = {
       KAFKA_BROKERS: KAFKA_BROKERS.join(','),
       DATABASE_URL: fresh.url,
@@ -51,7 +67,7 @@ describe('distributed spellcheck flow (three processes, real Kafka and Postgres)
           ...common,
           SPELLCHECKER_CONTENT_URL: contentUrl,
           SPELLCHECKER_METRICS_PORT: String(metricsPort),
-          SPELLCHECKER_GROUP_ID: uniqueName('smoke-spell'),
+          SPELLCHECKER_GROUP_ID: spellGroup,
         },
         /spellchecker ready/,
       ),
@@ -62,7 +78,7 @@ describe('distributed spellcheck flow (three processes, real Kafka and Postgres)
         {
           ...common,
           LIFECYCLE_PORT: String(lifecyclePort),
-          LIFECYCLE_GROUP_ID: uniqueName('smoke-lifecycle'),
+          LIFECYCLE_GROUP_ID: lifecycleGroup,
           // The relay deletes what it publishes (the crash test runs the default, marking sent).
           LIFECYCLE_OUTBOX_RETAIN_SENT_MS: '0',
         },

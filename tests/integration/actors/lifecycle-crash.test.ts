@@ -1,11 +1,18 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIFECYCLE_TOPICS } from '../../../actors/lifecycle/router.ts';
 import { ProcessingEvent, topicName } from '../../../common-core/index.ts';
 import { ActorRepository, type Database } from '../../../db/index.ts';
 import { KafkaPublisher } from '../../../messaging/index.ts';
 import { FlowFixture } from '../../helpers/flow.ts';
 import { createFreshDatabase, type FreshDatabase } from '../../helpers/fresh-database.ts';
-import { DATABASE_URL, KAFKA_BROKERS, testKafka, uniqueName } from '../../helpers/infra.ts';
+import {
+  DATABASE_URL,
+  KAFKA_BROKERS,
+  startGroupAtTopicEnds,
+  testKafka,
+  uniqueName,
+} from '../../helpers/infra.ts';
 import { freePort, type RunningProcess, startProcess } from '../../helpers/processes.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
@@ -26,6 +33,7 @@ describe('lifecycle host process killed mid-stream (real Kafka and Postgres)', (
     fresh = await createFreshDatabase(DATABASE_URL, 'huleedu_crash');
     database = fresh.database;
     repository = new ActorRepository(database.db);
+    await startGroupAtTopicEnds(testKafka(), groupId, LIFECYCLE_TOPICS);
   });
   afterAll(async () => {
     await fresh?.drop();
