@@ -1,5 +1,6 @@
 import { Kafka, type LogEntry, logLevel } from 'kafkajs';
 import type { Logger } from '../../common-core/index.ts';
+import { dropKafkajsNegativeTimeoutWarnings } from './kafkajs-timeout-warning.ts';
 
 export interface KafkaClientConfig {
   brokers: readonly string[];
@@ -20,6 +21,7 @@ const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 
 /** A kafkajs client whose logs go through our structured logger (warnings and errors only). */
 export function createKafka(config: KafkaClientConfig): Kafka {
+  dropKafkajsNegativeTimeoutWarnings();
   return new Kafka({
     clientId: config.clientId,
     brokers: [...config.brokers],
