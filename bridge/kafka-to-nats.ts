@@ -15,6 +15,32 @@ import { MSG_ID_HEADER, type RouteHandle } from './nats-to-kafka.ts';
 import { fieldAt, type KafkaToNatsRouteConfig } from './routes.ts';
 
 /**
+ * A Kafka key may become a subject token (`{key}` in the route's subject) only when NATS can
+ * carry it: a token has no dots, wildcards or white space, and a subject must stay well under
+ * the server's control-line limit (4 KB), or NATS drops the connection on every publish.
+ */
+const SUBJECT_TOKEN = /^[A-Za-z0-9_\-:]{1,256}$/;
+
+/** Why a record cannot be bridged (dead-lettered with that reason), or undefined. */
+export function rejectionOf(
+  route: Pick<KafkaToNatsRouteConfig, 'subject' | 'maxBytes'>,
+  key: string,
+  value: Uint8Array,
+): { label: string; message: string } | undefined {
+  if (value.length > route.maxBytes)
+    return {
+      label: 'too_large',
+      message: `payload of ${value.length} bytes exceeds ${route.maxBytes}`,
+    };
+  if (route.subject.includes('{key}') && !SUBJECT_TOKEN.test(key))
+    return {
+      label: 'bad_key',
+      message: `key of ${key.length} characters cannot be a NATS subject token (1-256 of A-Z a-z 0-9 _ - :)`,
+    };
+  return undefined;
+}
+
+/**
  * Kafka -> NATS: publish each consumed batch to JetStream (pipelined on one connection, so in
  * order), with `Nats-Msg-Id` = the envelope's event id (or topic/partition/offset), and commit
  * the Kafka offsets only after every PubAck. A replay after a crash is therefore recognised by
@@ -72,7 +98,8 @@ export async function startKafkaToNats(
         const key = m.key?.toString('utf8') ?? '';
         const value = m.value ?? Buffer.alloc(0);
         const kafkaHeaders = headersToStrings(m.headers);
-        if (value.length > route.maxBytes) {
+        const reason = rejectionOf(route, key, value);
+        if (reason) {
           const incoming = {
             topic: batch.topic,
             partition: batch.partition,
@@ -82,16 +109,15 @@ export async function startKafkaToNats(
             headers: kafkaHeaders,
             timestamp: Number(m.timestamp),
           };
-          const reason = `payload of ${value.length} bytes exceeds ${route.maxBytes}`;
           dead.push(
             deadLetterFor(
               incoming,
-              { code: 'HULEEDU_BRIDGE_REJECTED', message: reason, retryable: false },
+              { code: 'HULEEDU_BRIDGE_REJECTED', message: reason.message, retryable: false },
               route.name,
               1,
             ),
           );
-          deps.metrics.deadLetters.inc({ ...labels, reason: 'too_large' });
+          deps.metrics.deadLetters.inc({ ...labels, reason: reason.label });
           continue;
         }
         const h = natsHeaders();

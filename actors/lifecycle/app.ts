@@ -8,7 +8,7 @@ import type { LifecycleHost } from './host.ts';
 
 /** The lifecycle host's query API: essay and batch state, the essay timeline, health, metrics. */
 export async function buildLifecycleApp(
-  host: Pick<LifecycleHost, 'runtime' | 'repository' | 'healthy'>,
+  host: Pick<LifecycleHost, 'runtime' | 'repository' | 'healthy' | 'stalledMs'>,
   registry: Registry,
 ): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, genReqId: correlationIdOf });
@@ -52,7 +52,9 @@ export async function buildLifecycleApp(
   });
   app.get('/healthz', async (_req, reply) => {
     const ok = host.healthy();
-    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable' });
+    return reply
+      .status(ok ? 200 : 503)
+      .send({ status: ok ? 'ok' : 'unavailable', consumer_stalled_ms: host.stalledMs() });
   });
   return app;
 }

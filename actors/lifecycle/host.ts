@@ -38,6 +38,8 @@ export interface LifecycleHostOptions {
   outboxPruneEveryMs?: number;
   /** Consume only these topics (tests); default: every topic the host handles. */
   topics?: readonly string[];
+  /** Unhealthy once a partition has had work in hand this long without advancing; default 120 s. */
+  stallAfterMs?: number;
 }
 
 /** The running lifecycle host: Kafka consumer -> actors -> one transaction -> outbox relay. */
@@ -47,6 +49,8 @@ export interface LifecycleHost extends AsyncDisposable {
   relay: OutboxRelay;
   timers: TimerPoller;
   healthy(): boolean;
+  /** How long the consumer's longest-waiting partition has gone without advancing. */
+  stalledMs(): number;
   close(): Promise<void>;
 }
 
@@ -120,7 +124,8 @@ export async function startLifecycleHost(options: LifecycleHostOptions): Promise
     repository,
     relay,
     timers,
-    healthy: () => running,
+    healthy: () => running && consumer.stalledMs() < (options.stallAfterMs ?? 120_000),
+    stalledMs: () => consumer.stalledMs(),
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -38,6 +38,7 @@ runMain('lifecycle', async () => {
     cacheMaxActors: s.LIFECYCLE_CACHE_MAX_ACTORS,
     cacheIdleMs: s.LIFECYCLE_CACHE_IDLE_MS,
     outboxRetainSentMs: s.LIFECYCLE_OUTBOX_RETAIN_SENT_MS,
+    stallAfterMs: s.HEALTH_STALL_MS,
     essayDefaults: {
       maxAttempts: s.LIFECYCLE_MAX_ATTEMPTS,
       resultTimeoutMs: s.LIFECYCLE_RESULT_TIMEOUT_MS,

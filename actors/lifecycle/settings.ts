@@ -6,6 +6,7 @@ export const LifecycleSettingsSchema = z.object({
   KAFKA_BROKERS: InfraSettingsShape.KAFKA_BROKERS,
   DATABASE_URL: InfraSettingsShape.DATABASE_URL,
   LOG_LEVEL: InfraSettingsShape.LOG_LEVEL,
+  HEALTH_STALL_MS: InfraSettingsShape.HEALTH_STALL_MS,
   LIFECYCLE_HOST: z.string().min(1).default('127.0.0.1'),
   LIFECYCLE_PORT: Port.default(8001),
   LIFECYCLE_GROUP_ID: z.string().min(1).default('essay-lifecycle-service'),

@@ -46,6 +46,11 @@ export const ErrorCodes = {
     summary: 'language is not supported',
   },
   HULEEDU_CLOSED: { retryable: false, http: 503, summary: 'client is closed' },
+  HULEEDU_MESSAGE_REFUSED: {
+    retryable: false,
+    http: 500,
+    summary: 'the broker refused the record for good (e.g. above max.message.bytes)',
+  },
 } as const satisfies Record<string, { retryable: boolean; http: number; summary: string }>;
 
 export type ErrorCode = keyof typeof ErrorCodes;

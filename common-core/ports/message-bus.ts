@@ -90,6 +90,11 @@ export interface ConsumeBatchOptions<T> {
 /** A running consumer. `close()` stops fetching, finishes in-flight work, commits and disconnects. */
 export interface MessageConsumer extends AsyncDisposable {
   close(): Promise<void>;
+  /**
+   * Milliseconds the longest-waiting partition has had work in hand without advancing (0 when
+   * every partition is idle or caught up). Health checks report a consumer stalled past a bound.
+   */
+  stalledMs(): number;
 }
 
 /** A message bus: the factory the entry files wire to Kafka, NATS or memory. */

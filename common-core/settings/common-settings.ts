@@ -29,4 +29,6 @@ export const InfraSettingsShape = {
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .default('postgres://postgres@127.0.0.1:5432/postgres'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  /** `/healthz` answers 503 once a consumer's partition has had work in hand this long. */
+  HEALTH_STALL_MS: z.coerce.number().int().min(1_000).default(120_000),
 };

@@ -6,8 +6,8 @@ import {
   isRetryable,
 } from '../../common-core/index.ts';
 import { backoffDelay, sleep } from './backoff.ts';
-import { deadLetterFor, describeError } from './dead-letter.ts';
-import { type DeliveryContext, DeliveryInterruptedError, deliver } from './deliver.ts';
+import { describeError } from './dead-letter.ts';
+import { type DeliveryContext, DeliveryInterruptedError, deliver, sendToDlt } from './deliver.ts';
 
 /**
  * Take a chunk of messages (one partition, in order) to a durable outcome. Poison is
@@ -25,13 +25,7 @@ export async function deliverBatch<T>(
     try {
       items.push({ value: options.decode(message), message });
     } catch (error) {
-      const described = describeError(error);
-      await context.deadLetter(deadLetterFor(message, described, options.groupId, 0));
-      context.metrics?.deadLettered.inc({
-        topic: message.topic,
-        consumer_group: options.groupId,
-        code: described.code,
-      });
+      await sendToDlt(message, describeError(error), options.groupId, 0, context);
     }
   }
   if (items.length === 0) return;

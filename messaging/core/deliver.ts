@@ -4,10 +4,11 @@ import {
   HuleEduError,
   type IncomingMessage,
   isRetryable,
+  type Logger,
   type OutgoingMessage,
 } from '../../common-core/index.ts';
 import { backoffDelay, sleep } from './backoff.ts';
-import { deadLetterFor, describeError } from './dead-letter.ts';
+import { type DeadLetter, deadLetterFor, describeError } from './dead-letter.ts';
 import type { MessagingMetrics } from './messaging-metrics.ts';
 
 export interface DeliveryContext {
@@ -19,6 +20,8 @@ export interface DeliveryContext {
   /** Keeps the consumer's group session alive while a message is retried. */
   heartbeat?: (() => Promise<void>) | undefined;
   now?: () => number;
+  /** Every dead letter is logged here once, at warn, with its code and coordinates. */
+  logger?: Logger | undefined;
 }
 
 export type DeliveryOutcome = 'processed' | 'dead_lettered';
@@ -59,7 +62,7 @@ export async function deliver<T>(
   try {
     value = options.decode(message);
   } catch (error) {
-    await sendToDlt(message, error, options.groupId, 0, context);
+    await sendToDlt(message, describeError(error), options.groupId, 0, context);
     return 'dead_lettered';
   }
 
@@ -88,7 +91,7 @@ export async function deliver<T>(
               retryable: false,
             }
           : describeError(error);
-        await sendToDlt(message, described, options.groupId, attempt, context, true);
+        await sendToDlt(message, described, options.groupId, attempt, context);
         return 'dead_lettered';
       }
       if (context.signal?.aborted) throw new DeliveryInterruptedError();
@@ -99,21 +102,48 @@ export async function deliver<T>(
   }
 }
 
-async function sendToDlt(
+/** Whether a broker refused a record for good (see `HULEEDU_MESSAGE_REFUSED`). */
+function refused(error: unknown): boolean {
+  return error instanceof HuleEduError && error.code === 'HULEEDU_MESSAGE_REFUSED';
+}
+
+/**
+ * Dead-letter one message durably, count it and log it once. The dead letter is bounded by
+ * construction; should the broker still refuse it for good (a DLT topic with a smaller
+ * `max.message.bytes`), a summary without the payload and headers goes instead, so that a
+ * refusal can never hold the partition.
+ */
+export async function sendToDlt(
   message: IncomingMessage,
-  error: unknown,
+  error: DeadLetter['error'],
   groupId: string,
   attempts: number,
   context: DeliveryContext,
-  alreadyDescribed = false,
 ): Promise<void> {
-  const described = alreadyDescribed
-    ? (error as ReturnType<typeof describeError>)
-    : describeError(error);
-  await context.deadLetter(deadLetterFor(message, described, groupId, attempts));
+  try {
+    await context.deadLetter(deadLetterFor(message, error, groupId, attempts));
+  } catch (failure) {
+    if (!refused(failure)) throw failure;
+    await context.deadLetter(
+      deadLetterFor(message, error, groupId, attempts, { summaryOnly: true }),
+    );
+  }
   context.metrics?.deadLettered.inc({
     topic: message.topic,
     consumer_group: groupId,
-    code: described.code,
+    code: error.code,
   });
+  context.logger?.warn(
+    {
+      topic: message.topic,
+      partition: message.partition,
+      offset: message.offset,
+      key: message.key === null ? null : message.key.slice(0, 200),
+      code: error.code,
+      reason: error.message.slice(0, 500),
+      consumer_group: groupId,
+      attempts,
+    },
+    'message dead-lettered',
+  );
 }

@@ -11,6 +11,7 @@ import type {
 import { type DeliveryContext, DeliveryInterruptedError, deliver } from '../core/deliver.ts';
 import { deliverBatch } from '../core/deliver-batch.ts';
 import type { MessagingMetrics } from '../core/messaging-metrics.ts';
+import { ProgressWatch } from '../core/progress-watch.ts';
 
 export interface KafkaConsumerDeps {
   kafka: Kafka;
@@ -54,6 +55,7 @@ function toIncoming(topic: string, partition: number, m: KafkaMessage): Incoming
  */
 export class KafkaMessageConsumer implements MessageConsumer {
   private readonly abort = new AbortController();
+  private readonly progress = new ProgressWatch();
   private closed: Promise<void> | undefined;
 
   private constructor(
@@ -116,6 +118,13 @@ export class KafkaMessageConsumer implements MessageConsumer {
       topics: [...options.topics],
       fromBeginning: options.fromBeginning ?? true,
     });
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      // Partitions now assigned elsewhere are another member's to advance.
+      const lanes = new Set<string>();
+      for (const [topic, partitions] of Object.entries(e.payload.memberAssignment))
+        for (const p of partitions) lanes.add(`${topic}/${p}`);
+      self.progress.retain(lanes);
+    });
     consumer.on(consumer.events.CRASH, (e) => {
       self.logger.error(
         { err: e.payload.error, restart: e.payload.restart },
@@ -136,6 +145,7 @@ export class KafkaMessageConsumer implements MessageConsumer {
       }) => {
         let pending: string | undefined;
         let sinceCommit = 0;
+        const lane = `${batch.topic}/${batch.partition}`;
         const commit = async (): Promise<void> => {
           if (pending === undefined) return;
           const next = (BigInt(pending) + 1n).toString();
@@ -153,18 +163,21 @@ export class KafkaMessageConsumer implements MessageConsumer {
           const context: DeliveryContext = {
             deadLetter: (dl) => deps.deadLetterPublisher.publish([dl]),
             metrics: deps.metrics,
+            logger: self.logger,
             signal: self.abort.signal,
             heartbeat,
           };
           for (let i = 0; i < batch.messages.length; i += chunkSize) {
             if (!isRunning() || isStale() || self.abort.signal.aborted) break;
             const chunk = batch.messages.slice(i, i + chunkSize);
+            self.progress.begin(lane);
             await handleChunk(
               chunk.map((m) => toIncoming(batch.topic, batch.partition, m)),
               context,
             );
             const last = chunk[chunk.length - 1] as KafkaMessage;
             resolveOffset(last.offset);
+            self.progress.advanced(lane);
             pending = last.offset;
             sinceCommit += chunk.length;
             if (sinceCommit >= commitEvery) await commit();
@@ -180,6 +193,10 @@ export class KafkaMessageConsumer implements MessageConsumer {
       },
     });
     return self;
+  }
+
+  stalledMs(): number {
+    return this.progress.stalledMs();
   }
 
   /** Stop fetching, let the in-flight batch finish (retries waiting are cut short), commit, leave. */

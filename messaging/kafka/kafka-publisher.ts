@@ -1,9 +1,11 @@
 import { type Kafka, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
 import {
   DependencyUnavailableError,
+  HuleEduError,
   type MessagePublisher,
   type OutgoingMessage,
 } from '../../common-core/index.ts';
+import { refusedForGood } from './kafka-refusal.ts';
 
 /**
  * Bytes per produce request. A broker refuses a record batch (all of one request's messages for
@@ -75,6 +77,14 @@ export class KafkaPublisher implements MessagePublisher {
     try {
       await this.producer.sendBatch({ acks: -1, topicMessages: [...byTopic.values()] });
     } catch (error) {
+      // A refusal of the records themselves fails the same way on every retry: say so, so that
+      // callers dead-letter or shrink instead of retrying forever.
+      if (refusedForGood(error))
+        throw new HuleEduError(
+          'HULEEDU_MESSAGE_REFUSED',
+          `Kafka refused the records: ${(error as Error).message}`,
+          { cause: error },
+        );
       throw new DependencyUnavailableError(`Kafka publish failed: ${(error as Error).message}`, {
         cause: error,
       });

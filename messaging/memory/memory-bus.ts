@@ -3,6 +3,7 @@ import type {
   ConsumeBatchOptions,
   ConsumeOptions,
   IncomingMessage,
+  Logger,
   MessageBus,
   MessageConsumer,
   MessagePublisher,
@@ -12,13 +13,16 @@ import { backoffDelay, sleep } from '../core/backoff.ts';
 import { type DeliveryContext, DeliveryInterruptedError, deliver } from '../core/deliver.ts';
 import { deliverBatch } from '../core/deliver-batch.ts';
 
-type ChunkHandler = (chunk: IncomingMessage[], context: DeliveryContext) => Promise<void>;
-
 import type { MessagingMetrics } from '../core/messaging-metrics.ts';
+import { ProgressWatch } from '../core/progress-watch.ts';
+
+type ChunkHandler = (chunk: IncomingMessage[], context: DeliveryContext) => Promise<void>;
 
 export interface MemoryBusOptions {
   partitions?: number;
   metrics?: MessagingMetrics;
+  /** Dead letters are logged here at warn. */
+  logger?: Logger;
 }
 
 /** Java-like string hash: stable, so a key always lands on the same partition. */
@@ -132,10 +136,13 @@ export class MemoryBus implements MessageBus, AsyncDisposable {
       this.members.add(member);
     }
     const abort = new AbortController();
+    const progress = new ProgressWatch();
     const loops: Promise<void>[] = [];
     for (const topic of options.topics) {
       for (let p = 0; p < this.partitions; p++) {
-        loops.push(this.runPartition(groupId, topic, p, chunkSize, handleChunk, abort.signal));
+        loops.push(
+          this.runPartition(groupId, topic, p, chunkSize, handleChunk, abort.signal, progress),
+        );
       }
     }
     let closing: Promise<void> | undefined;
@@ -150,6 +157,7 @@ export class MemoryBus implements MessageBus, AsyncDisposable {
         })();
         return closing;
       },
+      stalledMs: () => progress.stalledMs(),
       [Symbol.asyncDispose]: () => consumer.close(),
     };
     this.consumers.add(consumer);
@@ -163,8 +171,10 @@ export class MemoryBus implements MessageBus, AsyncDisposable {
     chunkSize: number,
     handleChunk: ChunkHandler,
     signal: AbortSignal,
+    progress: ProgressWatch,
   ): Promise<void> {
     const commitKey = `${groupId}|${topic}|${partition}`;
+    const lane = `${topic}/${partition}`;
     let failures = 0;
     while (!signal.aborted) {
       const log = this.partitionsOf(topic)[partition] as IncomingMessage[];
@@ -174,13 +184,16 @@ export class MemoryBus implements MessageBus, AsyncDisposable {
         await this.waitForAppend(topic, signal);
         continue;
       }
+      progress.begin(lane);
       try {
         await handleChunk(chunk, {
           deadLetter: async (dl) => this.append([dl]),
           metrics: this.options.metrics,
+          logger: this.options.logger,
           signal,
         });
         this.committed.set(commitKey, next + chunk.length);
+        progress.advanced(lane);
         failures = 0;
       } catch (error) {
         if (error instanceof DeliveryInterruptedError) return;

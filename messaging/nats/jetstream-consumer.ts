@@ -18,6 +18,7 @@ import type {
 import { backoffDelay } from '../core/backoff.ts';
 import { DeliveryInterruptedError, deliver } from '../core/deliver.ts';
 import type { MessagingMetrics } from '../core/messaging-metrics.ts';
+import { ProgressWatch } from '../core/progress-watch.ts';
 import { KEY_HEADER } from './jetstream-publisher.ts';
 
 export interface JetStreamConsumerDeps {
@@ -65,6 +66,7 @@ function toIncoming(m: JsMsg): IncomingMessage {
  */
 export class JetStreamMessageConsumer implements MessageConsumer {
   private readonly abort = new AbortController();
+  private readonly progress = new ProgressWatch();
   private closed: Promise<void> | undefined;
 
   private constructor(
@@ -102,14 +104,17 @@ export class JetStreamMessageConsumer implements MessageConsumer {
         (async () => {
           for await (const m of messages) {
             const incoming = toIncoming(m);
+            self.progress.begin(subject);
             try {
               await deliver(incoming, options, {
                 deadLetter: (dl) => deps.deadLetterPublisher.publish([dl]),
                 metrics: deps.metrics,
+                logger,
                 signal: self.abort.signal,
                 heartbeat: async () => m.working(),
               });
               await m.ackAck();
+              self.progress.advanced(subject);
             } catch (error) {
               if (!(error instanceof DeliveryInterruptedError)) {
                 logger.error(
@@ -130,6 +135,10 @@ export class JetStreamMessageConsumer implements MessageConsumer {
       );
     }
     return self;
+  }
+
+  stalledMs(): number {
+    return this.progress.stalledMs();
   }
 
   /** Stop pulling, finish the message in hand, ack it, and return. */

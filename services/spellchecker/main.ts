@@ -21,9 +21,15 @@ runMain('spellchecker', async () => {
     timeoutMs: s.SPELLCHECKER_HTTP_TIMEOUT_MS,
   });
   let running = false;
-  const metricsApp = await buildMetricsApp(registry, () => running);
+  let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
+  const stalledMs = (): number => worker?.consumer.stalledMs() ?? 0;
+  const metricsApp = await buildMetricsApp(
+    registry,
+    () => running && stalledMs() < s.HEALTH_STALL_MS,
+    stalledMs,
+  );
   await metricsApp.listen({ host: s.SPELLCHECKER_METRICS_HOST, port: s.SPELLCHECKER_METRICS_PORT });
-  const worker = await startWorker({
+  worker = await startWorker({
     bus,
     content,
     spellCheck: spellCheckWith(new SpellingEngine()),
@@ -43,7 +49,7 @@ runMain('spellchecker', async () => {
   );
   onShutdownSignal(async () => {
     running = false;
-    await worker.close();
+    await worker?.close();
     await bus.close();
     await metricsApp.close();
   }, logger);

@@ -5,6 +5,7 @@ import { InfraSettingsShape, Port } from '../../common-core/index.ts';
 export const SpellcheckerSettingsSchema = z.object({
   KAFKA_BROKERS: InfraSettingsShape.KAFKA_BROKERS,
   LOG_LEVEL: InfraSettingsShape.LOG_LEVEL,
+  HEALTH_STALL_MS: InfraSettingsShape.HEALTH_STALL_MS,
   SPELLCHECKER_CONTENT_URL: z.url().default('http://127.0.0.1:8000'),
   SPELLCHECKER_GROUP_ID: z.string().min(1).default('spellchecker-service'),
   SPELLCHECKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),

@@ -98,6 +98,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
 export async function buildMetricsApp(
   registry: Registry,
   isHealthy: () => boolean,
+  stalledMs: () => number = () => 0,
 ): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
   app.get('/metrics', async (_req, reply) =>
@@ -105,7 +106,9 @@ export async function buildMetricsApp(
   );
   app.get('/healthz', async (_req, reply) => {
     const ok = isHealthy();
-    return reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable' });
+    return reply
+      .status(ok ? 200 : 503)
+      .send({ status: ok ? 'ok' : 'unavailable', consumer_stalled_ms: stalledMs() });
   });
   return app;
 }

@@ -1,6 +1,7 @@
+import { ConfigResourceTypes } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EventEnvelope, TransientError } from '../../../common-core/index.ts';
+import { type EventEnvelope, HuleEduError, TransientError } from '../../../common-core/index.ts';
 import {
   anyEnvelopeDecoder,
   type DeadLetter,
@@ -149,6 +150,104 @@ describe('Kafka bus (real broker)', () => {
       expect(handled).toEqual([good.event_id]);
       expect(await registry.metrics()).toContain('huleedu_messages_dead_lettered_total');
     } finally {
+      await clean();
+    }
+  });
+
+  it('a poison message whose dead letter would pass the broker limit never stalls its partition (bug: 300 KB of 0x01 became a 1.57 MB dead letter, retried forever)', async () => {
+    const t = uniqueName('test.kafka-poison-large');
+    const clean = await createTestTopics(kafka, [t], 1);
+    try {
+      await using bus = new KafkaBus(kafka, silentLogger);
+      const pub = await bus.publisher();
+      const good = spellcheckRequest('essay-after', 1);
+      const hugeError = JSON.stringify({ essay_ids: Array.from({ length: 60_000 }, (_, i) => i) });
+      await pub.publish([
+        { topic: t, key: 'essay-x', value: Buffer.alloc(300 * 1024, 0x01) },
+        // Valid JSON whose validation error is megabytes long.
+        { topic: t, key: 'essay-y', value: Buffer.from(hugeError) },
+        asMessage(t, good, 'essay-after'),
+      ]);
+      const handled: string[] = [];
+      const consumer = await bus.consume({
+        groupId: uniqueName('g'),
+        topics: [t],
+        decode: (m) => {
+          const text = Buffer.from(m.value).toString('utf8');
+          if (text.startsWith('{"essay_ids"'))
+            throw new HuleEduError('HULEEDU_INVALID_PAYLOAD', `invalid: ${'x'.repeat(4_400_000)}`);
+          return anyEnvelopeDecoder(m);
+        },
+        handle: async (env) => {
+          handled.push(env.event_id);
+        },
+      });
+      await waitFor(
+        'the good event after the poison is handled',
+        () => handled.length === 1,
+        30_000,
+      );
+      expect(consumer.stalledMs()).toBeLessThan(5_000);
+      await consumer.close();
+      const dlt = await readTopic(kafka, `${t}.DLT`, 2);
+      const bodies = dlt.map((m) => JSON.parse(m.value) as DeadLetter);
+      expect(bodies.map((b) => b.error.code)).toEqual([
+        'HULEEDU_INVALID_JSON',
+        'HULEEDU_INVALID_PAYLOAD',
+      ]);
+      expect(bodies[0]?.original.payload_bytes).toBe(300 * 1024);
+      expect(bodies[1]?.error.message.length).toBeLessThan(5_000);
+    } finally {
+      await clean();
+    }
+  });
+
+  it('when the DLT topic refuses even the bounded dead letter, a summary goes instead and the partition moves on', async () => {
+    const t = uniqueName('test.kafka-dlt-small');
+    const clean = await createTestTopics(kafka, [t], 1);
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await admin.alterConfigs({
+        validateOnly: false,
+        resources: [
+          {
+            type: ConfigResourceTypes.TOPIC,
+            name: `${t}.DLT`,
+            configEntries: [{ name: 'max.message.bytes', value: '20000' }],
+          },
+        ],
+      });
+      await using bus = new KafkaBus(kafka, silentLogger);
+      const pub = await bus.publisher();
+      const good = spellcheckRequest('essay-after', 1);
+      await pub.publish([
+        { topic: t, key: 'essay-x', value: Buffer.from(`not json ${'z'.repeat(100_000)}`) },
+        asMessage(t, good, 'essay-after'),
+      ]);
+      const handled: string[] = [];
+      const consumer = await bus.consume({
+        groupId: uniqueName('g'),
+        topics: [t],
+        decode: anyEnvelopeDecoder,
+        handle: async (env) => {
+          handled.push(env.event_id);
+        },
+      });
+      await waitFor(
+        'the good event after the poison is handled',
+        () => handled.length === 1,
+        30_000,
+      );
+      await consumer.close();
+      const [dl] = await readTopic(kafka, `${t}.DLT`, 1);
+      const body = JSON.parse(dl?.value ?? '{}') as DeadLetter;
+      expect(body.error.code).toBe('HULEEDU_INVALID_JSON');
+      expect(body.original.payload).toBe('');
+      expect(body.original.payload_bytes).toBe(100_009);
+      expect(body.original.payload_sha256).toMatch(/^[0-9a-f]{64}$/);
+    } finally {
+      await admin.disconnect();
       await clean();
     }
   });

@@ -52,6 +52,32 @@ describe('MemoryBus', () => {
     }
   });
 
+  it('reports how long a partition has had work in hand without advancing (for /healthz)', async () => {
+    await using bus = new MemoryBus({ partitions: 1 });
+    const pub = await bus.publisher();
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let handled = 0;
+    await using consumer = await bus.consume({
+      groupId: 'g',
+      topics: [TOPIC],
+      decode,
+      handle: async () => {
+        await held;
+        handled++;
+      },
+      retry: fast,
+    });
+    expect(consumer.stalledMs()).toBe(0);
+    await pub.publish([asMessage(TOPIC, spellcheckRequest('e1', 1), 'e1')]);
+    await waitFor('a stall of 50 ms is reported', () => consumer.stalledMs() >= 50);
+    release();
+    await waitFor('the message is handled', () => handled === 1);
+    await waitFor('the stall clears once the partition advanced', () => consumer.stalledMs() === 0);
+  });
+
   it('resumes from the committed position after a consumer restart, without loss or repeat', async () => {
     await using bus = new MemoryBus({ partitions: 1 });
     const pub = await bus.publisher();

@@ -4,8 +4,8 @@ import {
   KafkaJSProtocolError,
 } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { refusedForGood } from '../../../bridge/index.ts';
-import { DependencyUnavailableError } from '../../../common-core/index.ts';
+import { DependencyUnavailableError } from '../../../../common-core/index.ts';
+import { refusedForGood } from '../../../../messaging/index.ts';
 
 const protocol = (type: string, retriable = false) =>
   new KafkaJSProtocolError({ type, code: 0, retriable, message: type } as never);
