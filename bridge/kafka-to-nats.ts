@@ -15,29 +15,61 @@ import { MSG_ID_HEADER, type RouteHandle } from './nats-to-kafka.ts';
 import { fieldAt, type KafkaToNatsRouteConfig } from './routes.ts';
 
 /**
- * A Kafka key may become a subject token (`{key}` in the route's subject) only when NATS can
- * carry it: a token has no dots, wildcards or white space, and a subject must stay well under
- * the server's control-line limit (4 KB), or NATS drops the connection on every publish.
+ * A value may become a subject token (`{key}` or `{field:PATH}` in the route's subject) only
+ * when NATS can carry it: a token has no dots, wildcards or white space, and a subject must stay
+ * well under the server's control-line limit (4 KB), or NATS drops the connection on every
+ * publish.
  */
 const SUBJECT_TOKEN = /^[A-Za-z0-9_\-:]{1,256}$/;
+const TEMPLATE = /\{(key|field:[^}]+)\}/g;
 
-/** Why a record cannot be bridged (dead-lettered with that reason), or undefined. */
-export function rejectionOf(
+/** The JSON value of a payload, parsed at most once. */
+function lazyJson(value: Uint8Array): () => unknown {
+  let parsed: unknown;
+  let done = false;
+  return () => {
+    if (!done) {
+      done = true;
+      try {
+        parsed = JSON.parse(Buffer.from(value).toString('utf8'));
+      } catch {
+        parsed = undefined;
+      }
+    }
+    return parsed;
+  };
+}
+
+/**
+ * The subject a record goes to, or why it cannot be bridged (dead-lettered with that reason).
+ * `{key}` is the Kafka key; `{field:data.batch_id}` a field of the JSON payload.
+ */
+export function subjectOf(
   route: Pick<KafkaToNatsRouteConfig, 'subject' | 'maxBytes'>,
   key: string,
   value: Uint8Array,
-): { label: string; message: string } | undefined {
+  json: () => unknown = lazyJson(value),
+): { subject: string } | { label: string; message: string } {
   if (value.length > route.maxBytes)
     return {
       label: 'too_large',
       message: `payload of ${value.length} bytes exceeds ${route.maxBytes}`,
     };
-  if (route.subject.includes('{key}') && !SUBJECT_TOKEN.test(key))
-    return {
-      label: 'bad_key',
-      message: `key of ${key.length} characters cannot be a NATS subject token (1-256 of A-Z a-z 0-9 _ - :)`,
-    };
-  return undefined;
+  let refused: { label: string; message: string } | undefined;
+  const subject = route.subject.replace(TEMPLATE, (_, token: string) => {
+    const what = token === 'key' ? 'key' : `field ${token.slice(6)}`;
+    const v = token === 'key' ? key : fieldAt(json(), token.slice(6));
+    if (v === undefined || !SUBJECT_TOKEN.test(v))
+      refused ??= {
+        label: 'bad_subject_token',
+        message:
+          v === undefined
+            ? `no ${what} for the subject`
+            : `${what} of ${v.length} characters cannot be a NATS subject token (1-256 of A-Z a-z 0-9 _ - :)`,
+      };
+    return v ?? '';
+  });
+  return refused ?? { subject };
 }
 
 /**
@@ -98,8 +130,10 @@ export async function startKafkaToNats(
         const key = m.key?.toString('utf8') ?? '';
         const value = m.value ?? Buffer.alloc(0);
         const kafkaHeaders = headersToStrings(m.headers);
-        const reason = rejectionOf(route, key, value);
-        if (reason) {
+        const json = lazyJson(value);
+        const target = subjectOf(route, key, value, json);
+        if (!('subject' in target)) {
+          const reason = target;
           const incoming = {
             topic: batch.topic,
             partition: batch.partition,
@@ -123,16 +157,10 @@ export async function startKafkaToNats(
         const h = natsHeaders();
         for (const [k, v] of Object.entries(kafkaHeaders)) if (k !== MSG_ID_HEADER) h.set(k, v);
         h.set(KEY_HEADER, key);
-        let id = kafkaHeaders[MSG_ID_HEADER];
-        if (!id) {
-          try {
-            id = fieldAt(JSON.parse(value.toString('utf8')), 'event_id');
-          } catch {
-            // not JSON: fall back to the log position
-          }
-        }
+        // Not JSON, or no event id: the log position is the dedup id.
+        const id = kafkaHeaders[MSG_ID_HEADER] ?? fieldAt(json(), 'event_id');
         plan.push({
-          subject: route.subject.replaceAll('{key}', key),
+          subject: target.subject,
           value,
           msgID: id ?? `${batch.topic}/${batch.partition}/${m.offset}`,
           headers: h,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ProcessingEvent, parseOrThrow, topicName } from '../common-core/index.ts';
+import { liveSubject, ProcessingEvent, parseOrThrow, topicName } from '../common-core/index.ts';
 
 /** How a NATS -> Kafka route derives the Kafka key of a message. */
 const KeySource = z.discriminatedUnion('from', [
@@ -24,7 +24,10 @@ const KafkaToNatsRoute = z.object({
   name: z.string().min(1),
   topic: z.string().min(1),
   group: z.string().min(1),
-  /** Target subject; `{key}` is replaced by the message key. */
+  /**
+   * Target subject; `{key}` is replaced by the message key, `{field:PATH}` by a field of the JSON
+   * payload (e.g. `{field:data.batch_id}`). A value that cannot be a subject token is dead-lettered.
+   */
   subject: z.string().min(1),
   maxBytes: z.number().int().positive().default(1_000_000),
 });
@@ -39,19 +42,22 @@ export type NatsToKafkaRouteConfig = z.output<typeof NatsToKafkaRoute>;
 export type KafkaToNatsRouteConfig = z.output<typeof KafkaToNatsRoute>;
 
 /**
- * The platform's routes: commands and registrations from the edge go NATS -> Kafka; status,
- * readiness and outcomes go Kafka -> NATS for live clients. Subjects equal topic names.
+ * The platform's routes: commands and registrations from the edge go NATS -> Kafka; readiness
+ * and outcomes go Kafka -> NATS on subjects equal to their topic names; essay and batch status
+ * changes go to the batch's live subject (`liveSubject(batchId)`), which the api streams as SSE.
  */
 export function defaultRoutes(stream = 'HULEEDU'): Routes {
   const inbound = [
     ProcessingEvent.BATCH_ESSAYS_REGISTERED,
     ProcessingEvent.ESSAY_CONTENT_PROVISIONED,
     ProcessingEvent.BATCH_SPELLCHECK_INITIATE_COMMAND,
+    ProcessingEvent.BATCH_CANCEL_COMMAND,
   ];
-  const outbound = [
-    ProcessingEvent.ESSAY_LIFECYCLE_STATE_UPDATED,
-    ProcessingEvent.BATCH_ESSAYS_READY,
-    ProcessingEvent.ELS_BATCH_PHASE_OUTCOME,
+  const outbound: [ProcessingEvent, string][] = [
+    [ProcessingEvent.ESSAY_LIFECYCLE_STATE_UPDATED, liveSubject('{field:data.batch_id}')],
+    [ProcessingEvent.BATCH_LIFECYCLE_STATE_UPDATED, liveSubject('{key}')],
+    [ProcessingEvent.BATCH_ESSAYS_READY, topicName(ProcessingEvent.BATCH_ESSAYS_READY)],
+    [ProcessingEvent.ELS_BATCH_PHASE_OUTCOME, topicName(ProcessingEvent.ELS_BATCH_PHASE_OUTCOME)],
   ];
   return RoutesSchema.parse({
     natsToKafka: inbound.map((e) => ({
@@ -61,11 +67,11 @@ export function defaultRoutes(stream = 'HULEEDU'): Routes {
       durable: `bridge_${topicName(e).replace(/[^A-Za-z0-9_-]/g, '_')}`,
       topic: topicName(e),
     })),
-    kafkaToNats: outbound.map((e) => ({
+    kafkaToNats: outbound.map(([e, subject]) => ({
       name: `kafka-to-nats:${topicName(e)}`,
       topic: topicName(e),
       group: 'huleedu-bridge',
-      subject: topicName(e),
+      subject,
     })),
   });
 }

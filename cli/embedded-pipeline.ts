@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { startLifecycleHost } from '../actors/lifecycle/host.ts';
 import {
-  BatchEssaysReadyV1Schema,
   type BatchPhaseOutcomeV1,
   BatchPhaseOutcomeV1Schema,
   type EventEnvelope,
@@ -115,45 +114,15 @@ export async function runEmbeddedBatch(options: EmbeddedOptions): Promise<Embedd
   const textIds = new Map<string, string>();
   let outcome: EventEnvelope<BatchPhaseOutcomeV1> | undefined;
 
-  // The batch orchestrator's part: start the phase when the batch is ready, note the outcome.
-  const decodeReady = envelopeDecoder(BatchEssaysReadyV1Schema);
+  // The batch actor starts the phase itself once every essay is provisioned; watch for the
+  // outcome it announces.
   const decodeOutcome = envelopeDecoder(BatchPhaseOutcomeV1Schema);
   const orchestrator = await bus.consume({
-    groupId: 'embedded-orchestrator',
-    topics: [
-      topicName(ProcessingEvent.BATCH_ESSAYS_READY),
-      topicName(ProcessingEvent.ELS_BATCH_PHASE_OUTCOME),
-    ],
-    decode: (m) => m,
-    handle: async (m) => {
-      if (m.topic === topicName(ProcessingEvent.BATCH_ESSAYS_READY)) {
-        const ready = decodeReady(m);
-        if (ready.data.batch_id !== batchId) return;
-        const command = makeEnvelope({
-          event: ProcessingEvent.BATCH_SPELLCHECK_INITIATE_COMMAND,
-          sourceService: 'huleedu-cli',
-          correlationId,
-          data: {
-            event_name: ProcessingEvent.BATCH_SPELLCHECK_INITIATE_COMMAND,
-            entity_ref: { entity_id: batchId, entity_type: 'batch', parent_id: null },
-            timestamp: new Date().toISOString(),
-            batch_id: batchId,
-            essays_to_process: ready.data.ready_essays,
-            language: 'en',
-          },
-        });
-        await publisher.publish([
-          {
-            topic: command.event_type,
-            key: batchId,
-            value: Buffer.from(JSON.stringify(command)),
-            id: command.event_id,
-          },
-        ]);
-      } else {
-        const env = decodeOutcome(m);
-        if (env.data.batch_id === batchId) outcome = env;
-      }
+    groupId: 'embedded-outcome-watch',
+    topics: [topicName(ProcessingEvent.ELS_BATCH_PHASE_OUTCOME)],
+    decode: decodeOutcome,
+    handle: async (env) => {
+      if (env.data.batch_id === batchId) outcome = env;
     },
   });
 

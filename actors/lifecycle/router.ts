@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  BatchCancelCommandV1Schema,
   BatchEssaysRegisteredV1Schema,
   BatchPhaseOutcomeV1Schema,
   BatchSpellcheckInitiateCommandV1Schema,
@@ -29,7 +30,11 @@ export const LIFECYCLE_TOPICS = [
   ProcessingEvent.ESSAY_SPELLCHECK_RESULT_RECEIVED,
   ProcessingEvent.ESSAY_LIFECYCLE_STATE_UPDATED,
   ProcessingEvent.ELS_BATCH_PHASE_OUTCOME,
+  ProcessingEvent.BATCH_CANCEL_COMMAND,
 ].map(topicName);
+
+/** Phases this platform runs; a registration asking for another is refused as poison. */
+export const KNOWN_PHASES: readonly string[] = ['spellcheck'];
 
 /**
  * Turns one consumed envelope into the deliveries for the actors it concerns. Validates the data
@@ -47,6 +52,12 @@ export function routeMessage(message: IncomingMessage, defaults: EssayDefaults):
   if (t === topicName(ProcessingEvent.BATCH_ESSAYS_REGISTERED)) {
     const env = decodeEnvelope(message.value, BatchEssaysRegisteredV1Schema);
     const d = env.data;
+    const unknown = d.pipeline.filter((p) => !KNOWN_PHASES.includes(p));
+    if (unknown.length > 0 || d.pipeline.length === 0)
+      throw new InvalidPayloadError(
+        `pipeline must list phases this platform runs (${KNOWN_PHASES.join(', ')})`,
+        [`data.pipeline: unknown ${JSON.stringify(unknown.slice(0, 10))}`],
+      );
     return [
       {
         actorType: 'batch',
@@ -196,6 +207,18 @@ export function routeMessage(message: IncomingMessage, defaults: EssayDefaults):
         event: { type: 'PIPELINE_CONCLUDED' },
       }),
     );
+  }
+  if (t === topicName(ProcessingEvent.BATCH_CANCEL_COMMAND)) {
+    const env = decodeEnvelope(message.value, BatchCancelCommandV1Schema);
+    return [
+      {
+        actorType: 'batch',
+        actorId: env.data.batch_id,
+        eventId: env.event_id,
+        correlationId: env.correlation_id,
+        event: { type: 'CANCEL_REQUESTED', reason: env.data.reason },
+      },
+    ];
   }
   throw new InvalidPayloadError(`the lifecycle host does not consume topic ${t}`, [`topic: ${t}`]);
 }

@@ -8,7 +8,7 @@ import {
   VersionConflict,
 } from '../../db/index.ts';
 import type { MachineDefinition, PersistedState } from '../../machines/index.ts';
-import { essayStatusEvent, interpretEffects } from './effects.ts';
+import { batchStatusEvent, essayStatusEvent, interpretEffects } from './effects.ts';
 import { PureStepper } from './pure-stepper.ts';
 import { ActorFencedError, UnknownMachineVersionError } from './runtime-errors.ts';
 import type { RuntimeMetrics } from './runtime-metrics.ts';
@@ -296,6 +296,8 @@ export class ActorRuntime {
           write.outbox.push(
             essayStatusEvent(d.actorId, batchId, from, to, cause, write.journal.length),
           );
+        } else if (d.actorType === 'batch') {
+          write.outbox.push(batchStatusEvent(d.actorId, from, to, cause, write.journal.length));
         }
       }
     }

@@ -11,6 +11,7 @@ import type {
   AnnounceOutcomeParams,
   AnnounceReadyParams,
   CancelTimerParams,
+  RequestPhaseParams,
   RequestSpellcheckParams,
   ScheduleTimerParams,
 } from '../../machines/index.ts';
@@ -163,6 +164,27 @@ export function interpretEffects(
         );
         break;
       }
+      case 'requestPhase': {
+        const p = action.params as RequestPhaseParams;
+        // Phase 1.2 runs one phase; the registration is refused (dead-lettered) for any other.
+        if (p.phase !== 'spellcheck') break;
+        out.outbox.push(
+          outboxRow(
+            ProcessingEvent.BATCH_SPELLCHECK_INITIATE_COMMAND,
+            p.batchId,
+            causedId(cause, n++),
+            ts,
+            p.correlationId ?? cause.correlationId,
+            {
+              entity_ref: { entity_id: p.batchId, entity_type: 'batch', parent_id: null },
+              batch_id: p.batchId,
+              essays_to_process: p.essays,
+              language: p.language,
+            },
+          ),
+        );
+        break;
+      }
       case 'announceOutcome': {
         const p = action.params as AnnounceOutcomeParams;
         out.outbox.push(
@@ -190,6 +212,30 @@ export function interpretEffects(
     }
   }
   return out;
+}
+
+/** The live status event of a batch that changed state (keyed by the batch id). */
+export function batchStatusEvent(
+  batchId: string,
+  from: string | null,
+  to: string,
+  cause: Cause,
+  index: number,
+): OutboxRow {
+  return outboxRow(
+    ProcessingEvent.BATCH_LIFECYCLE_STATE_UPDATED,
+    batchId,
+    causedId(cause, `status-${index}`),
+    cause.timestamp,
+    cause.correlationId,
+    {
+      entity_ref: { entity_id: batchId, entity_type: 'batch', parent_id: null },
+      batch_id: batchId,
+      from_status: from,
+      to_status: to,
+      cause_event_id: cause.eventId,
+    },
+  );
 }
 
 /** The live status event of an essay that changed state. */

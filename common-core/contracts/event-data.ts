@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BatchStatusSchema } from '../enums/batch-status.ts';
 import { EssayStatusSchema } from '../enums/essay-status.ts';
 import { ProcessingEventSchema } from '../enums/processing-event.ts';
 import {
@@ -101,6 +102,22 @@ export const BatchPhaseOutcomeV1Schema = BaseEventDataSchema.extend({
   failed_essay_ids: z.array(z.string().min(1)),
 });
 export type BatchPhaseOutcomeV1 = z.output<typeof BatchPhaseOutcomeV1Schema>;
+
+/** Stop a batch (`batch.cancel.command`): the batch actor moves to `cancelled`. */
+export const BatchCancelCommandV1Schema = BaseEventDataSchema.extend({
+  batch_id: z.string().min(1),
+  reason: z.string().max(1_000).default('cancelled by the teacher'),
+});
+export type BatchCancelCommandV1 = z.output<typeof BatchCancelCommandV1Schema>;
+
+/** A batch actor changed state (`batch.lifecycle.state.updated`): the batch's live status. */
+export const BatchLifecycleStateUpdatedV1Schema = BaseEventDataSchema.extend({
+  batch_id: z.string().min(1),
+  from_status: BatchStatusSchema.nullable(),
+  to_status: BatchStatusSchema,
+  cause_event_id: z.string().nullable().default(null),
+});
+export type BatchLifecycleStateUpdatedV1 = z.output<typeof BatchLifecycleStateUpdatedV1Schema>;
 
 /** An essay actor changed state (`essay.lifecycle.state.updated`): the live status feed. */
 export const EssayLifecycleStateUpdatedV1Schema = BaseEventDataSchema.extend({

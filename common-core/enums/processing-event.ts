@@ -16,6 +16,8 @@ export const ProcessingEvent = {
   ESSAY_SPELLCHECK_RESULT_RECEIVED: 'essay.spellcheck.result.received',
   ELS_BATCH_PHASE_OUTCOME: 'els.batch.phase.outcome',
   ESSAY_LIFECYCLE_STATE_UPDATED: 'essay.lifecycle.state.updated',
+  BATCH_CANCEL_COMMAND: 'batch.cancel.command',
+  BATCH_LIFECYCLE_STATE_UPDATED: 'batch.lifecycle.state.updated',
   ESSAY_NLP_REQUESTED: 'essay.nlp.requested',
   ESSAY_NLP_RESULT_RECEIVED: 'essay.nlp.result.received',
   ESSAY_AIFEEDBACK_REQUESTED: 'essay.aifeedback.requested',

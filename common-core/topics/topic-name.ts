@@ -14,6 +14,8 @@ export const TOPIC_MAPPING: Readonly<Partial<Record<ProcessingEvent, string>>> =
   [ProcessingEvent.BATCH_SPELLCHECK_INITIATE_COMMAND]: 'huleedu.els.spellcheck.initiate.command.v1',
   [ProcessingEvent.ELS_BATCH_PHASE_OUTCOME]: 'huleedu.els.batch.phase.outcome.v1',
   [ProcessingEvent.ESSAY_LIFECYCLE_STATE_UPDATED]: 'huleedu.essay.lifecycle.state.updated.v1',
+  [ProcessingEvent.BATCH_CANCEL_COMMAND]: 'huleedu.els.batch.cancel.command.v1',
+  [ProcessingEvent.BATCH_LIFECYCLE_STATE_UPDATED]: 'huleedu.batch.lifecycle.state.updated.v1',
 });
 
 /** The dead-letter topic of a topic. */
@@ -57,6 +59,8 @@ export class UnmappedEventError extends HuleEduError {
  * | batch.spellcheck.initiate.command | huleedu.els.spellcheck.initiate.command.v1   |
  * | els.batch.phase.outcome           | huleedu.els.batch.phase.outcome.v1           |
  * | essay.lifecycle.state.updated     | huleedu.essay.lifecycle.state.updated.v1     |
+ * | batch.cancel.command              | huleedu.els.batch.cancel.command.v1          |
+ * | batch.lifecycle.state.updated     | huleedu.batch.lifecycle.state.updated.v1     |
  *
  * @throws UnmappedEventError naming the event and listing every mapping.
  */
@@ -64,4 +68,12 @@ export function topicName(event: ProcessingEvent): string {
   const topic = TOPIC_MAPPING[event];
   if (topic === undefined) throw new UnmappedEventError(event);
   return topic;
+}
+
+/**
+ * The NATS subject of a batch's live status feed: every essay and batch status change of the
+ * batch, in order (the bridge fills it from the status topics; the api streams it as SSE).
+ */
+export function liveSubject(batchId: string): string {
+  return `huleedu.live.v1.${batchId}`;
 }

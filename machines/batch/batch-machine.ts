@@ -51,6 +51,18 @@ export interface AnnounceReadyParams {
   correlationId: string | null;
 }
 
+/**
+ * Start a phase for the batch's essays: the batch plays the original platform's orchestrator
+ * and asks for the first phase of its pipeline itself once every essay is provisioned.
+ */
+export interface RequestPhaseParams {
+  batchId: string;
+  phase: string;
+  essays: { essay_id: string; text_storage_id: string }[];
+  language: string;
+  correlationId: string | null;
+}
+
 export interface AnnounceOutcomeParams {
   batchId: string;
   phase: string;
@@ -119,6 +131,16 @@ const READY = {
   type: 'announceReady',
   params: ({ context }: { context: BatchContext }) => readyEssays(context),
 } as const;
+const FIRST_PHASE = {
+  type: 'requestPhase',
+  params: ({ context }: { context: BatchContext }): RequestPhaseParams => ({
+    batchId: context.batchId,
+    phase: context.pipeline[0] ?? 'spellcheck',
+    essays: readyEssays(context).essays,
+    language: context.language,
+    correlationId: context.correlationId,
+  }),
+} as const;
 const OUTCOME = {
   type: 'announceOutcome',
   params: ({ context }: { context: BatchContext }) => outcomeOf(context),
@@ -126,7 +148,8 @@ const OUTCOME = {
 
 /**
  * A batch of essays. It becomes ready when it is registered and every expected essay is
- * provisioned, whatever the arrival order (content may come first). During a phase it counts
+ * provisioned, whatever the arrival order (content may come first), and then requests the first
+ * phase of its pipeline (the command comes back through the log as `PHASE_INITIATED`). During a phase it counts
  * each essay's result once and, when all have concluded, announces the phase outcome exactly
  * once by moving to a final state.
  */
@@ -138,6 +161,7 @@ export const batchMachine = setup({
   },
   actions: {
     announceReady: (_, _params: AnnounceReadyParams) => recordOnly(),
+    requestPhase: (_, _params: RequestPhaseParams) => recordOnly(),
     announceOutcome: (_, _params: AnnounceOutcomeParams) => recordOnly(),
     // Expected essays each once; content that came before for other essays is dropped.
     recordRegistration: assign(({ context, event }) => {
@@ -236,7 +260,7 @@ export const batchMachine = setup({
           {
             guard: { type: 'registrationCompletes' },
             target: BatchStatus.READY_FOR_PIPELINE_EXECUTION,
-            actions: ['recordRegistration', READY],
+            actions: ['recordRegistration', READY, FIRST_PHASE],
           },
           { guard: 'notRegisteredYet', actions: 'recordRegistration' },
         ],
@@ -244,7 +268,7 @@ export const batchMachine = setup({
           {
             guard: 'provisionCompletes',
             target: BatchStatus.READY_FOR_PIPELINE_EXECUTION,
-            actions: ['recordProvisioned', READY],
+            actions: ['recordProvisioned', READY, FIRST_PHASE],
           },
           { guard: 'provisionExpected', actions: 'recordProvisioned' },
         ],

@@ -1,6 +1,65 @@
 import { describe, expect, it } from 'vitest';
-import { essayStatusEvent, SOURCE_SERVICE } from '../../../actors/runtime/effects.ts';
-import { makeEnvelope, ProcessingEvent } from '../../../common-core/index.ts';
+import {
+  batchStatusEvent,
+  essayStatusEvent,
+  interpretEffects,
+  SOURCE_SERVICE,
+} from '../../../actors/runtime/effects.ts';
+import {
+  BatchLifecycleStateUpdatedV1Schema,
+  BatchSpellcheckInitiateCommandV1Schema,
+  decodeEnvelope,
+  makeEnvelope,
+  ProcessingEvent,
+  topicName,
+} from '../../../common-core/index.ts';
+
+const cause = {
+  actorType: 'batch',
+  actorId: 'b1',
+  eventId: 'cause-1',
+  correlationId: '6a1f0c2e-4b7d-4c1e-9f3a-2d5e8b7c9a10',
+  now: new Date('2026-12-01T00:00:00Z'),
+  timestamp: '2026-12-01T00:00:00.000Z',
+};
+
+describe('requestPhase', () => {
+  it("becomes the batch's spellcheck initiate command, keyed by the batch, with a derived id", () => {
+    const params = {
+      batchId: 'b1',
+      phase: 'spellcheck',
+      essays: [{ essay_id: 'e1', text_storage_id: 't1' }],
+      language: 'en',
+      correlationId: null,
+    };
+    const { outbox } = interpretEffects([{ type: 'requestPhase', params }], cause);
+    expect(outbox).toHaveLength(1);
+    const row = outbox[0] as (typeof outbox)[number];
+    expect(row.topic).toBe(topicName(ProcessingEvent.BATCH_SPELLCHECK_INITIATE_COMMAND));
+    expect(row.key).toBe('b1');
+    const env = decodeEnvelope(Buffer.from(row.payload), BatchSpellcheckInitiateCommandV1Schema);
+    expect(env.data).toMatchObject({ batch_id: 'b1', essays_to_process: params.essays });
+    expect(env.correlation_id).toBe(cause.correlationId);
+    expect(interpretEffects([{ type: 'requestPhase', params }], cause).outbox[0]?.eventId).toBe(
+      row.eventId,
+    );
+  });
+});
+
+describe('batchStatusEvent', () => {
+  it('is a valid batch status envelope keyed by the batch', () => {
+    const row = batchStatusEvent('b1', 'processing_pipelines', 'cancelled', cause, 2);
+    const env = decodeEnvelope(Buffer.from(row.payload), BatchLifecycleStateUpdatedV1Schema);
+    expect(env.data).toMatchObject({
+      batch_id: 'b1',
+      from_status: 'processing_pipelines',
+      to_status: 'cancelled',
+      cause_event_id: 'cause-1',
+    });
+    expect(row.key).toBe('b1');
+    expect(row.topic).toBe(topicName(ProcessingEvent.BATCH_LIFECYCLE_STATE_UPDATED));
+  });
+});
 
 describe('essayStatusEvent', () => {
   // Strings that need escaping in JSON: quotes, backslashes, control characters, non-ASCII.

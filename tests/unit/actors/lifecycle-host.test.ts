@@ -45,10 +45,16 @@ describe('lifecycle host on the memory bus and PGlite', () => {
     // Content before registration, every message twice.
     for (const m of [...f.essayIds.map((id) => f.provisioned(id)), f.registered()])
       await pub.publish([m, m]);
+    // The batch requests its phase itself once every essay is provisioned (no orchestrator);
+    // a second, hand-made command changes nothing.
     await waitFor(
-      'batch ready',
-      async () => (await status('batch', f.batchId)) === 'ready_for_pipeline_execution',
+      'batch started its phase',
+      async () => (await status('batch', f.batchId)) === 'processing_pipelines',
     );
+    const commands = bus
+      .messages(topicName(ProcessingEvent.BATCH_SPELLCHECK_INITIATE_COMMAND))
+      .filter((m) => m.key === f.batchId);
+    expect(commands).toHaveLength(1);
     const initiate = f.initiate();
     await pub.publish([initiate, initiate]);
     // The host dispatches one request per essay through its timers and outbox.
@@ -97,8 +103,10 @@ describe('lifecycle host on the memory bus and PGlite', () => {
       'spellchecking_in_progress -> spellchecked_success',
       'spellchecked_success -> essay_all_processing_completed',
     ]);
-    // The second, distinct result for e0 was journaled as rejected, not applied.
+    // The hand-made command and the second, distinct result for e0 were journaled as
+    // rejected, not applied.
     expect(timeline.filter((t) => t.rejected).map((t) => t.eventType)).toEqual([
+      'SPELLCHECK_INITIATED',
       'SPELLCHECK_SUCCEEDED',
     ]);
     const dup = (await database.db.execute(
@@ -113,21 +121,26 @@ describe('lifecycle host on the memory bus and PGlite', () => {
     const f = FlowFixture.create(1);
     const pub = await bus.publisher();
     await pub.publish([f.registered(), f.provisioned(f.essayIds[0] as string)]);
+    // No spell checker runs here: the essay waits for its result once the request is out.
     await waitFor(
-      'essay exists',
-      async () => (await host.runtime.read('essay', f.essayIds[0] as string)) !== undefined,
+      'essay awaits its result',
+      async () => (await status('essay', f.essayIds[0] as string)) === 'spellchecking_in_progress',
     );
     const essay = await app.inject({ method: 'GET', url: `/v1/essays/${f.essayIds[0]}` });
-    expect(essay.json()).toMatchObject({ status: 'ready_for_processing', version: 1 });
+    expect(essay.json()).toMatchObject({ status: 'spellchecking_in_progress', version: 3 });
     const timeline = await app.inject({
       method: 'GET',
       url: `/v1/essays/${f.essayIds[0]}/timeline`,
     });
-    expect(timeline.json<{ transitions: unknown[] }>().transitions).toHaveLength(1);
+    expect(timeline.json<{ transitions: unknown[] }>().transitions).toHaveLength(3);
     expect((await app.inject({ method: 'GET', url: '/v1/essays/nope' })).statusCode).toBe(404);
     expect(
       (await app.inject({ method: 'GET', url: `/v1/batches/${f.batchId}` })).json(),
-    ).toMatchObject({ status: 'ready_for_pipeline_execution' });
+    ).toMatchObject({ batch_id: f.batchId });
+    await waitFor(
+      'the batch requested its phase',
+      async () => (await status('batch', f.batchId)) === 'processing_pipelines',
+    );
     await app.close();
   });
 });

@@ -20,6 +20,8 @@ const EXPECTED: Record<string, string> = {
   'batch.spellcheck.initiate.command': 'huleedu.els.spellcheck.initiate.command.v1',
   'els.batch.phase.outcome': 'huleedu.els.batch.phase.outcome.v1',
   'essay.lifecycle.state.updated': 'huleedu.essay.lifecycle.state.updated.v1',
+  'batch.cancel.command': 'huleedu.els.batch.cancel.command.v1',
+  'batch.lifecycle.state.updated': 'huleedu.batch.lifecycle.state.updated.v1',
 };
 
 /** The table in topicName()'s doc comment, as event -> topic. */

@@ -9,7 +9,8 @@ function run(events: BatchEvent[]) {
     const [next, actions] = transition(batchMachine, s, e);
     s = next;
     for (const a of actions)
-      if (a.type.startsWith('announce')) effects.push({ type: a.type, params: a.params });
+      if (a.type.startsWith('announce') || a.type === 'requestPhase')
+        effects.push({ type: a.type, params: a.params });
   }
   return { state: s as AnyMachineSnapshot, effects };
 }
@@ -44,9 +45,27 @@ describe('batch machine', () => {
     for (const order of orders) {
       const { state, effects } = run(order);
       expect(state.value).toBe('ready_for_pipeline_execution');
-      expect(effects).toHaveLength(1);
-      expect(effects[0]?.type).toBe('announceReady');
+      expect(effects.map((e) => e.type)).toEqual(['announceReady', 'requestPhase']);
     }
+  });
+
+  it('requests the first phase of its pipeline itself once ready, for every essay, in order', () => {
+    const { effects } = run([
+      prov('e3'),
+      { ...registered, language: 'sv' },
+      prov('e1'),
+      prov('e2'),
+    ]);
+    expect(effects[1]).toEqual({
+      type: 'requestPhase',
+      params: {
+        batchId: 'b',
+        phase: 'spellcheck',
+        essays: ['e1', 'e2', 'e3'].map((id) => ({ essay_id: id, text_storage_id: `t-${id}` })),
+        language: 'sv',
+        correlationId: null,
+      },
+    });
   });
 
   it('announces the phase outcome exactly once, with duplicates and any result order', () => {
@@ -107,18 +126,16 @@ describe('batch machine', () => {
     ]);
     expect(state.value).toBe('ready_for_pipeline_execution');
     expect(state.context.expectedEssayIds).toEqual(['e1', 'e2', 'e3']);
+    const essays = [
+      { essay_id: 'e1', text_storage_id: 't-e1-again' },
+      { essay_id: 'e2', text_storage_id: 't-e2' },
+      { essay_id: 'e3', text_storage_id: 't-e3' },
+    ];
     expect(effects).toEqual([
+      { type: 'announceReady', params: { batchId: 'b', correlationId: null, essays } },
       {
-        type: 'announceReady',
-        params: {
-          batchId: 'b',
-          correlationId: null,
-          essays: [
-            { essay_id: 'e1', text_storage_id: 't-e1-again' },
-            { essay_id: 'e2', text_storage_id: 't-e2' },
-            { essay_id: 'e3', text_storage_id: 't-e3' },
-          ],
-        },
+        type: 'requestPhase',
+        params: { batchId: 'b', phase: 'spellcheck', essays, language: 'en', correlationId: null },
       },
     ]);
   });
