@@ -70,7 +70,10 @@ export function defaultRoutes(stream = 'HULEEDU'): Routes {
     kafkaToNats: outbound.map(([e, subject]) => ({
       name: `kafka-to-nats:${topicName(e)}`,
       topic: topicName(e),
-      group: 'huleedu-bridge',
+      // A group per route: kafkajs assigns every subscribed topic's partitions over all members
+      // of a group, so routes sharing one group received each other's partitions (and dropped
+      // them as unsubscribed) and their own went unread.
+      group: `huleedu-bridge.${topicName(e)}`,
       subject,
     })),
   });

@@ -7,10 +7,14 @@
  *   huleedu spell FILE|- [--json]
  *   huleedu topics create   create Kafka topics (+ .DLT) and the NATS stream, idempotently
  *   huleedu topics list     print the event -> topic table
+ *   huleedu submit <folder> submit a folder to the distributed stack's api and follow it
+ *   huleedu status <batch>  follow a submitted batch to its end
+ *   huleedu token --sub T   print a development token
  */
 import { TOPIC_MAPPING } from '../common-core/index.ts';
 import { parseProcessArgs, processCommand } from './process-command.ts';
 import { spellCommand, suggestCommand } from './spell-commands.ts';
+import { statusCommand, submitCommand, tokenCommand, UsageError } from './submit-command.ts';
 import { bootstrapTopics } from './topics-command.ts';
 
 const USAGE = `usage:
@@ -21,7 +25,14 @@ const USAGE = `usage:
   huleedu spell FILE|- [--json] [--lang en]
                           the corrected text (or, with --json, the corrections)
   huleedu topics create   create every mapped topic, its .DLT and the NATS stream (idempotent)
-  huleedu topics list     print the event -> topic table`;
+  huleedu topics list     print the event -> topic table
+  huleedu submit <folder> [--api URL] [--token T] [--out DIR] [--course CODE]
+                          submit .txt/.docx/.pdf essays to the api (npm run stack) as one batch,
+                          follow it live, print the summary and write the corrected texts
+  huleedu status <batch_id> [--api URL] [--token T] [--out DIR]
+                          follow a submitted batch to its end (resumes after Ctrl-C)
+  huleedu token --sub <teacher> [--expires-in SECONDS]
+                          print a development token (HS256 with API_JWT_SECRET or the dev secret)`;
 
 async function main(argv: string[]): Promise<number> {
   const [group, command] = argv;
@@ -35,6 +46,19 @@ async function main(argv: string[]): Promise<number> {
     }
     const report = await processCommand(args, (line) => console.log(line));
     return report.essays.every((e) => e.status === 'essay_all_processing_completed') ? 0 : 3;
+  }
+  try {
+    if (group === 'submit') return await submitCommand(argv.slice(1), (l) => console.log(l));
+    if (group === 'status') return await statusCommand(argv.slice(1), (l) => console.log(l));
+    if (group === 'token') return tokenCommand(argv.slice(1), (l) => console.log(l));
+  } catch (error) {
+    // node:util parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for bad options.
+    const code = (error as { code?: string }).code ?? '';
+    if (error instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`huleedu ${group}: ${(error as Error).message}`);
+      return 2;
+    }
+    throw error;
   }
   if (group === 'topics' && command === 'create') {
     await bootstrapTopics({ env: process.env, log: (m) => console.log(m) });

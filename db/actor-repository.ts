@@ -229,6 +229,31 @@ export class ActorRepository {
   }
 
   /** An actor's timeline: every applied or rejected event, in order. */
+  /**
+   * Snapshots with their timestamps, for readers (the api): one key lookup per actor, never a
+   * scan, so a 500-essay batch reads in milliseconds on a table of millions of actors.
+   */
+  async loadStates(
+    keys: readonly { actorType: string; actorId: string }[],
+  ): Promise<(SnapshotRow & { createdAt: string; updatedAt: string })[]> {
+    if (keys.length === 0) return [];
+    const result = await this.db.execute(sql`
+      select s.actor_type as "actorType", s.actor_id as "actorId", s.machine_id as "machineId",
+             s.machine_version as "machineVersion", s.snapshot, s.version, s.status,
+             s.created_at as "createdAt", s.updated_at as "updatedAt"
+      from unnest(${arr(keys.map((k) => k.actorType))}::text[], ${arr(keys.map((k) => k.actorId))}::text[]) as k(t, i)
+      cross join lateral (
+        select * from actor_snapshots s where s.actor_type = k.t and s.actor_id = k.i limit 1
+      ) as s`);
+    return rows<SnapshotRow & { createdAt: string | Date; updatedAt: string | Date }>(result).map(
+      (r) => ({
+        ...r,
+        createdAt: new Date(r.createdAt).toISOString(),
+        updatedAt: new Date(r.updatedAt).toISOString(),
+      }),
+    );
+  }
+
   async timeline(actorType: string, actorId: string): Promise<(JournalRow & { at: string })[]> {
     const result = await this.db.execute(sql`
       select actor_type as "actorType", actor_id as "actorId", seq, event_id as "eventId", event_type as "eventType",

@@ -11,6 +11,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -119,4 +120,46 @@ export const timers = pgTable(
     primaryKey({ name: 'timers_pkey', columns: [t.actorType, t.actorId, t.timerKey] }),
     index('timers_due_idx').on(t.dueAt).where(sql`${t.firedAt} is null`),
   ],
+);
+
+/**
+ * The api's record of the batches teachers submitted: who owns each (another teacher is told it
+ * does not exist), the idempotency key it was created under, and whether its events went out.
+ */
+export const apiBatches = pgTable(
+  'api_batches',
+  {
+    batchId: text('batch_id').primaryKey(),
+    teacherId: text('teacher_id').notNull(),
+    idempotencyKey: text('idempotency_key'),
+    courseCode: text('course_code'),
+    language: text('language').notNull(),
+    pipeline: jsonb('pipeline').$type<string[]>().notNull(),
+    essayCount: integer('essay_count').notNull(),
+    correlationId: text('correlation_id').notNull(),
+    // Millisecond precision: the listing's cursor carries it as a JavaScript date.
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    /** Set once the registration and every content event were acknowledged by JetStream. */
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('api_batches_idempotency_idx')
+      .on(t.teacherId, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
+    // The teacher's batches, newest first (cursor = created_at, batch_id).
+    index('api_batches_teacher_idx').on(t.teacherId, t.createdAt, t.batchId),
+  ],
+);
+
+/** The essays of a submitted batch, in submission order, with their names and stored texts. */
+export const apiEssays = pgTable(
+  'api_essays',
+  {
+    essayId: text('essay_id').primaryKey(),
+    batchId: text('batch_id').notNull(),
+    position: integer('position').notNull(),
+    name: text('name').notNull(),
+    textStorageId: text('text_storage_id').notNull(),
+  },
+  (t) => [index('api_essays_batch_idx').on(t.batchId, t.position)],
 );

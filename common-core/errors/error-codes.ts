@@ -46,6 +46,39 @@ export const ErrorCodes = {
     summary: 'language is not supported',
   },
   HULEEDU_CLOSED: { retryable: false, http: 503, summary: 'client is closed' },
+  HULEEDU_BAD_REQUEST: { retryable: false, http: 400, summary: 'the request is malformed' },
+  HULEEDU_INTERNAL: { retryable: true, http: 500, summary: 'unexpected internal error' },
+  HULEEDU_UNAUTHENTICATED: {
+    retryable: false,
+    http: 401,
+    summary: 'no bearer token in the Authorization header',
+  },
+  HULEEDU_INVALID_TOKEN: {
+    retryable: false,
+    http: 401,
+    summary: 'the bearer token is malformed, badly signed or lacks a subject',
+  },
+  HULEEDU_TOKEN_EXPIRED: { retryable: false, http: 401, summary: 'the bearer token has expired' },
+  HULEEDU_RATE_LIMITED: {
+    retryable: true,
+    http: 429,
+    summary: 'too many requests; retry after the Retry-After delay',
+  },
+  HULEEDU_BATCH_REFUSED: {
+    retryable: false,
+    http: 422,
+    summary: 'the batch was refused whole; every problem is listed',
+  },
+  HULEEDU_UNSUPPORTED_MEDIA_TYPE: {
+    retryable: false,
+    http: 415,
+    summary: 'the request body has a content type this endpoint does not take',
+  },
+  HULEEDU_CONFLICT: {
+    retryable: false,
+    http: 409,
+    summary: 'the resource is not in a state that allows this',
+  },
   HULEEDU_MESSAGE_REFUSED: {
     retryable: false,
     http: 500,

@@ -6,6 +6,8 @@ import { ErrorCodes, HuleEduError } from '../../common-core/index.ts';
 export interface ErrorBody {
   code: string;
   message: string;
+  /** What the error code's consumer needs beyond the message (e.g. every problem of a refused batch). */
+  details?: Readonly<Record<string, unknown>>;
 }
 
 /** Fastify's own error codes, mapped onto ours. */
@@ -14,6 +16,19 @@ const FASTIFY_CODES: Record<string, keyof typeof ErrorCodes> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'HULEEDU_EMPTY_BODY',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'HULEEDU_INVALID_PAYLOAD',
   FST_ERR_VALIDATION: 'HULEEDU_INVALID_PAYLOAD',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'HULEEDU_BAD_REQUEST',
+  FST_ERR_BAD_URL: 'HULEEDU_BAD_REQUEST',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'HULEEDU_INVALID_JSON',
+  FST_REQ_FILE_TOO_LARGE: 'HULEEDU_PAYLOAD_TOO_LARGE',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'HULEEDU_UNSUPPORTED_MEDIA_TYPE',
+  FST_FILES_LIMIT: 'HULEEDU_PAYLOAD_TOO_LARGE',
+  FST_PARTS_LIMIT: 'HULEEDU_PAYLOAD_TOO_LARGE',
+  FST_JWT_NO_AUTHORIZATION_IN_HEADER: 'HULEEDU_UNAUTHENTICATED',
+  FST_JWT_AUTHORIZATION_TOKEN_EXPIRED: 'HULEEDU_TOKEN_EXPIRED',
+  FST_JWT_AUTHORIZATION_TOKEN_INVALID: 'HULEEDU_INVALID_TOKEN',
+  FST_JWT_AUTHORIZATION_TOKEN_UNTRUSTED: 'HULEEDU_INVALID_TOKEN',
+  FST_JWT_BAD_REQUEST: 'HULEEDU_INVALID_TOKEN',
+  FST_JWT_BAD_COOKIE_REQUEST: 'HULEEDU_INVALID_TOKEN',
 };
 
 /** Every error becomes JSON `{code, message}` with the status of its code; 5xx are logged. */
@@ -23,9 +38,11 @@ export const errorHandler = fp(
       if (error instanceof HuleEduError) {
         const status = ErrorCodes[error.code].http;
         if (status >= 500) request.log.error({ err: error }, error.message);
-        return reply
-          .status(status)
-          .send({ code: error.code, message: error.message } satisfies ErrorBody);
+        const body: ErrorBody =
+          Object.keys(error.details).length > 0
+            ? { code: error.code, message: error.message, details: error.details }
+            : { code: error.code, message: error.message };
+        return reply.status(status).send(body);
       }
       const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
       const status = mapped ? ErrorCodes[mapped].http : (error.statusCode ?? 500);

@@ -2,8 +2,8 @@
 import { pino } from 'pino';
 import { loadSettings } from '../../common-core/index.ts';
 import { createKafka, KafkaBus, onShutdownSignal } from '../../messaging/index.ts';
+import { createContentClient } from '../content/content-client.ts';
 import { runMain } from '../run-main.ts';
-import { createContentClient } from './content-client.ts';
 import { SpellcheckerSettingsSchema } from './settings.ts';
 import { SpellingEngine, spellCheckWith } from './spelling/index.ts';
 import { buildMetricsApp, startWorker, workerRegistry } from './worker.ts';

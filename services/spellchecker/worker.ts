@@ -14,7 +14,7 @@ import {
   KafkaPublisher,
   MessagingMetrics,
 } from '../../messaging/index.ts';
-import type { ContentClient } from './content-client.ts';
+import type { ContentClient } from '../content/content-client.ts';
 import type { SpellCheckFn } from './engine/spell-check.ts';
 import { processMessage } from './process-message.ts';
 import { spellcheckerMetrics } from './worker-metrics.ts';

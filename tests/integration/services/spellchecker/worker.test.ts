@@ -17,7 +17,7 @@ import {
   MessagingMetrics,
   silentLogger,
 } from '../../../../messaging/index.ts';
-import { createContentClient } from '../../../../services/spellchecker/content-client.ts';
+import { createContentClient } from '../../../../services/content/content-client.ts';
 import {
   BASIC_LEARNER_ERRORS,
   learnerDictionaryEngine,

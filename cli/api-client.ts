@@ -1,0 +1,190 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+
+/** What the api answers for a submitted batch. */
+export interface Submitted {
+  batch_id: string;
+  essays: { essay_id: string; name: string }[];
+  status_url: string;
+  events_url: string;
+}
+
+export interface EssaySummary {
+  essay_id: string;
+  name: string;
+  status: string;
+  corrections_made: number | null;
+  error: { code: string; message: string } | null;
+}
+
+export interface BatchView {
+  batch_id: string;
+  status: string;
+  done: boolean;
+  essay_count: number;
+  counts: Record<string, number>;
+  completion_percentage: number;
+  essays: EssaySummary[];
+}
+
+export interface EssayDetail extends EssaySummary {
+  corrected_text: string | null;
+  corrections: { start: number; end: number; original: string; replacement: string }[];
+}
+
+/** An api error answer, with its `HULEEDU_` code and any listed problems. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly problems: { name: string; problem: string }[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** A thin client of the edge api for the CLI and the smoke tests. */
+export class ApiClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
+
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: FormData | string,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(new URL(path, this.baseUrl), {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, ...headers },
+        ...(body === undefined ? {} : { body }),
+      });
+    } catch (error) {
+      throw new ApiError(
+        0,
+        'HULEEDU_DEPENDENCY_UNAVAILABLE',
+        `the api at ${this.baseUrl} does not answer (${(error as Error).message}); is it running (npm run stack)?`,
+      );
+    }
+    const text = await res.text();
+    if (!res.ok) {
+      let parsed: { code?: string; message?: string; details?: { problems?: unknown } } = {};
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not our error shape
+      }
+      const problems = Array.isArray(parsed.details?.problems)
+        ? (parsed.details.problems as { name: string; problem: string }[])
+        : [];
+      throw new ApiError(
+        res.status,
+        parsed.code ?? `HTTP_${res.status}`,
+        parsed.message ?? text.slice(0, 200),
+        problems,
+      );
+    }
+    return JSON.parse(text) as T;
+  }
+
+  /** Upload files as one batch (multipart). */
+  submitFiles(
+    files: readonly string[],
+    options: { courseCode?: string; idempotencyKey?: string } = {},
+  ): Promise<Submitted> {
+    const form = new FormData();
+    if (options.courseCode) form.append('course_code', options.courseCode);
+    for (const f of files) form.append('essays', new Blob([readFileSync(f)]), basename(f));
+    return this.call(
+      'POST',
+      '/v1/batches',
+      form,
+      options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {},
+    );
+  }
+
+  /** Submit texts as one batch (JSON). */
+  submitTexts(
+    essays: readonly { name: string; text: string }[],
+    options: { idempotencyKey?: string } = {},
+  ): Promise<Submitted> {
+    return this.call('POST', '/v1/batches', JSON.stringify({ essays }), {
+      'content-type': 'application/json',
+      ...(options.idempotencyKey ? { 'idempotency-key': options.idempotencyKey } : {}),
+    });
+  }
+
+  batch(batchId: string): Promise<BatchView> {
+    return this.call('GET', `/v1/batches/${encodeURIComponent(batchId)}`);
+  }
+
+  essay(essayId: string): Promise<EssayDetail> {
+    return this.call('GET', `/v1/essays/${encodeURIComponent(essayId)}`);
+  }
+
+  cancel(batchId: string): Promise<{ batch_id: string; status: string }> {
+    return this.call('POST', `/v1/batches/${encodeURIComponent(batchId)}/cancel`);
+  }
+
+  /**
+   * Follow a batch's live events until `end` (resolves true) or `signal` aborts (false). A
+   * dropped connection is resumed with `Last-Event-ID`, so no event is seen twice.
+   */
+  async follow(
+    batchId: string,
+    onEvent: (event: EventSourceMessage) => void,
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    let lastEventId: string | undefined;
+    for (let attempt = 0; !signal.aborted; attempt++) {
+      let ended = false;
+      try {
+        const res = await fetch(
+          new URL(`/v1/batches/${encodeURIComponent(batchId)}/events`, this.baseUrl),
+          {
+            headers: {
+              authorization: `Bearer ${this.token}`,
+              accept: 'text/event-stream',
+              ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+            },
+            signal,
+          },
+        );
+        if (!res.ok || !res.body) {
+          const text = await res.text();
+          let code = `HTTP_${res.status}`;
+          try {
+            code = (JSON.parse(text) as { code: string }).code;
+          } catch {}
+          if (res.status < 500) throw new ApiError(res.status, code, text.slice(0, 200));
+        } else {
+          const parser = createParser({
+            onEvent: (e) => {
+              if (e.id) lastEventId = e.id;
+              if (e.event === 'end') ended = true;
+              onEvent(e);
+            },
+          });
+          const decoder = new TextDecoder();
+          for await (const chunk of res.body)
+            parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
+          if (ended) return true;
+        }
+      } catch (error) {
+        if (signal.aborted) return false;
+        if (error instanceof ApiError) throw error;
+      }
+      if (ended) return true;
+      // Reconnect with a short, growing pause.
+      await new Promise((r) => setTimeout(r, Math.min(5_000, 200 * 2 ** Math.min(attempt, 5))));
+    }
+    return false;
+  }
+}
