@@ -43,5 +43,47 @@ export function correctionsBetween(original: string, corrected: string): TextCor
     } else pending.replacement += text;
   }
   flush();
-  return out;
+  return mergeSplitReplacements(original, out);
+}
+
+/**
+ * A replacement that adds or removes words ("alot" -> "a lot") can come out of the diff as a
+ * change, an equal space and an insertion. Changes separated by white space only, one of them a
+ * pure insertion or deletion, are one correction; white space both sides share is trimmed off.
+ */
+function mergeSplitReplacements(original: string, changes: TextCorrection[]): TextCorrection[] {
+  const merged: TextCorrection[] = [];
+  for (const c of changes) {
+    const prev = merged[merged.length - 1];
+    const gap = prev ? original.slice(prev.end, c.start) : '';
+    const oneSided = (x: TextCorrection) => x.original === '' || x.replacement === '';
+    if (prev && /^\s*$/.test(gap) && (oneSided(prev) || oneSided(c))) {
+      prev.original += gap + c.original;
+      prev.replacement += gap + c.replacement;
+      prev.end = c.end;
+    } else merged.push({ ...c });
+  }
+  for (const c of merged) {
+    while (
+      c.original.length > 0 &&
+      c.replacement.length > 0 &&
+      /\s/.test(c.original.at(-1) as string) &&
+      c.original.at(-1) === c.replacement.at(-1)
+    ) {
+      c.original = c.original.slice(0, -1);
+      c.replacement = c.replacement.slice(0, -1);
+      c.end--;
+    }
+    while (
+      c.original.length > 0 &&
+      c.replacement.length > 0 &&
+      /\s/.test(c.original[0] as string) &&
+      c.original[0] === c.replacement[0]
+    ) {
+      c.original = c.original.slice(1);
+      c.replacement = c.replacement.slice(1);
+      c.start++;
+    }
+  }
+  return merged;
 }

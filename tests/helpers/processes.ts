@@ -24,6 +24,8 @@ export interface RunningProcess {
   output: () => string;
   /** SIGTERM, then wait for exit; resolves to the exit code. */
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+  /** SIGKILL its whole process group (started with `processGroup`); for cleanup after a failure. */
+  killGroup: () => void;
 }
 
 /**
@@ -36,12 +38,16 @@ export async function startProcess(
   ready: RegExp,
   timeoutMs = 30_000,
   nodeArgs: readonly string[] = [],
+  options: { processGroup?: boolean } = {},
 ): Promise<RunningProcess> {
   // node --import tsx (not npx): SIGTERM must reach our process, whose handler drains and exits 0.
+  // With `processGroup`, the process leads a group of its own, so that `killGroup()` also reaches
+  // whatever it started (nothing is left behind when a test fails halfway).
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.processGroup === true,
   });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => {
@@ -80,6 +86,14 @@ export async function startProcess(
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null) child.kill(signal);
       return exited;
+    },
+    killGroup: () => {
+      if (child.pid === undefined || options.processGroup !== true) return;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // the group is gone already
+      }
     },
   };
 }

@@ -1,45 +1,73 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIFECYCLE_TOPICS } from '../../actors/lifecycle/router.ts';
+import { ApiClient } from '../../cli/api-client.ts';
+import { signToken } from '../../cli/dev-token.ts';
 import { ProcessingEvent, topicName } from '../../common-core/index.ts';
 import { rows } from '../../db/index.ts';
-import { KafkaPublisher } from '../../messaging/index.ts';
-import { FlowFixture } from '../helpers/flow.ts';
+import { APP_SERVICES } from '../../deploy/app-services.ts';
 import { createFreshDatabase, type FreshDatabase } from '../helpers/fresh-database.ts';
-import {
-  DATABASE_URL,
-  KAFKA_BROKERS,
-  startGroupAtTopicEnds,
-  testKafka,
-  uniqueName,
-} from '../helpers/infra.ts';
-import { freePort, type RunningProcess, startProcess } from '../helpers/processes.ts';
+import { DATABASE_URL, startGroupAtTopicEnds, testKafka, uniqueName } from '../helpers/infra.ts';
+import { alive, startStack, type TestStack } from '../helpers/stack.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
-// The distributed stack as separate processes: content, spellchecker and lifecycle on real
-// Kafka and Postgres. The batch API is not built yet, so the test publishes its events.
-describe('distributed spellcheck flow (three processes, real Kafka and Postgres)', () => {
-  const processes: RunningProcess[] = [];
-  let dir: string;
-  let contentUrl: string;
-  let lifecycleUrl: string;
-  // A database of its own: the host's timer poller and relay would also work through whatever
-  // timers and outbox rows other runs left in a shared one.
+const SECRET = 'smoke-test-secret-long-enough-for-hs256!';
+
+/** The events of an SSE response, read until `stopAfter` of them arrived or the stream ended. */
+async function readEvents(
+  url: string,
+  token: string,
+  lastEventId: string | undefined,
+  stopAfter = Number.POSITIVE_INFINITY,
+): Promise<EventSourceMessage[]> {
+  const abort = new AbortController();
+  const res = await fetch(url, {
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }),
+    },
+    signal: abort.signal,
+  });
+  expect(res.headers.get('content-type')).toContain('text/event-stream');
+  const events: EventSourceMessage[] = [];
+  // A client that drops after `stopAfter` events has seen exactly those, however they arrived.
+  const parser = createParser({
+    onEvent: (e) => {
+      if (events.length < stopAfter) events.push(e);
+    },
+  });
+  const decoder = new TextDecoder();
+  try {
+    for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+      parser.feed(decoder.decode(chunk, { stream: true }));
+      if (events.length >= stopAfter) {
+        abort.abort();
+        break;
+      }
+    }
+  } catch (error) {
+    if (!abort.signal.aborted) throw error;
+  }
+  return events;
+}
+
+// The distributed platform as `npm run stack` starts it (content, lifecycle, spellchecker,
+// bridge, api as processes of their own on real Kafka, NATS and Postgres), used the way a
+// client uses it: through the api only.
+describe('distributed platform through the api (npm run stack)', () => {
+  let stack: TestStack;
   let fresh: FreshDatabase;
+  let dir: string;
+  let client: ApiClient;
+  const token = signToken('smoke-teacher', SECRET, 3_600);
 
   beforeAll(async () => {
     fresh = await createFreshDatabase(DATABASE_URL, 'huleedu_smoke');
-    dir = mkdtempSync(join(tmpdir(), 'smoke-dist-'));
-    const [contentPort, lifecyclePort, metricsPort] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-    ];
-    contentUrl = `http://127.0.0.1:${contentPort}`;
-    lifecycleUrl = `http://127.0.0.1:${lifecyclePort}`;
+    dir = mkdtempSync(join(tmpdir(), 'smoke-stack-'));
     // Both groups start at the topics' ends: a new group would first work through every
     // earlier run's events.
     const spellGroup = uniqueName('smoke-spell');
@@ -48,149 +76,149 @@ describe('distributed spellcheck flow (three processes, real Kafka and Postgres)
       topicName(ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED),
     ]);
     await startGroupAtTopicEnds(testKafka(), lifecycleGroup, LIFECYCLE_TOPICS);
-    const common = {
-      KAFKA_BROKERS: KAFKA_BROKERS.join(','),
+    stack = await startStack({
       DATABASE_URL: fresh.url,
-      LOG_LEVEL: 'info',
-    };
-    processes.push(
-      await startProcess(
-        'services/content/main.ts',
-        { ...common, CONTENT_PORT: String(contentPort), CONTENT_STORE_PATH: dir },
-        /content service ready/,
-      ),
-    );
-    processes.push(
-      await startProcess(
-        'services/spellchecker/main.ts',
-        {
-          ...common,
-          SPELLCHECKER_CONTENT_URL: contentUrl,
-          SPELLCHECKER_METRICS_PORT: String(metricsPort),
-          SPELLCHECKER_GROUP_ID: spellGroup,
-        },
-        /spellchecker ready/,
-      ),
-    );
-    processes.push(
-      await startProcess(
-        'actors/lifecycle/main.ts',
-        {
-          ...common,
-          LIFECYCLE_PORT: String(lifecyclePort),
-          LIFECYCLE_GROUP_ID: lifecycleGroup,
-          // The relay deletes what it publishes (the crash test runs the default, marking sent).
-          LIFECYCLE_OUTBOX_RETAIN_SENT_MS: '0',
-        },
-        /lifecycle host ready/,
-      ),
-    );
-  }, 120_000);
+      CONTENT_STORE_PATH: dir,
+      SPELLCHECKER_GROUP_ID: spellGroup,
+      LIFECYCLE_GROUP_ID: lifecycleGroup,
+      // The relay deletes what it publishes (the crash test runs the default, marking sent).
+      LIFECYCLE_OUTBOX_RETAIN_SENT_MS: '0',
+      API_JWT_SECRET: SECRET,
+    });
+    client = new ApiClient(stack.apiUrl, token);
+  }, 240_000);
+
   afterAll(async () => {
-    for (const p of processes.reverse()) expect(await p.stop()).toBe(0);
+    // Normally stopped by the last test; after a failure, nothing of the stack may be left
+    // running (its spellchecker would take later runs' requests).
+    stack?.process.killGroup();
     rmSync(dir, { recursive: true, force: true });
     await fresh?.drop();
   });
 
-  const get = async <T>(url: string): Promise<T | undefined> => {
-    const r = await fetch(url).catch(() => undefined);
-    return r?.ok ? ((await r.json()) as T) : undefined;
-  };
-
-  it('a batch of essays goes from registration to a spellcheck outcome', async () => {
+  it('a submitted batch is processed end to end; its live stream shows every change and ends', async () => {
     const texts = ['Teh cat sat.', 'I recieve alot of letters.', 'Nothing to fix here.'];
-    const ids: string[] = [];
-    for (const t of texts) {
-      const r = await fetch(`${contentUrl}/v1/content`, {
-        method: 'POST',
-        body: t,
-        headers: { 'content-type': 'text/plain' },
-      });
-      ids.push(((await r.json()) as { storage_id: string }).storage_id);
-    }
-    const f = FlowFixture.create(3);
-    const publisher = await KafkaPublisher.connect(testKafka());
-    try {
-      // Real text ids in the provisioning events.
-      const provisioned = f.essayIds.map((id, i) => {
-        const m = f.provisioned(id);
-        return {
-          ...m,
-          value: Buffer.from(
-            Buffer.from(m.value)
-              .toString()
-              .replaceAll(`text-${id}`, ids[i] as string),
+    const submitted = await client.submitTexts(
+      texts.map((text, i) => ({ name: `essay-${i}.txt`, text })),
+    );
+    expect(submitted.essays).toHaveLength(3);
+    // Follow live from the start: snapshot, changes, end.
+    const events = await readEvents(`${stack.apiUrl}${submitted.events_url}`, token, undefined);
+    expect(events[0]?.event).toBe('snapshot');
+    expect(events.at(-1)?.event).toBe('end');
+    expect(JSON.parse(events.at(-1)?.data ?? '{}').status).toBe('completed_successfully');
+    const ids = events.map((e) => Number(e.id));
+    for (let i = 1; i < ids.length - 1; i++) expect(ids[i]).toBeGreaterThan(ids[i - 1] as number);
+
+    const view = await client.batch(submitted.batch_id);
+    expect(view.status).toBe('completed_successfully');
+    expect(view.done).toBe(true);
+    expect(view.completion_percentage).toBe(100);
+    expect(view.essays.map((e) => e.status)).toEqual(
+      Array(3).fill('essay_all_processing_completed'),
+    );
+    const essay = await client.essay(submitted.essays[1]?.essay_id as string);
+    expect(essay.corrected_text).toBe('I receive a lot of letters.');
+    expect(essay.corrections.map((c) => [c.original, c.replacement])).toEqual([
+      ['recieve', 'receive'],
+      ['alot', 'a lot'],
+    ]);
+    const timeline = (await (
+      await fetch(`${stack.apiUrl}/v1/essays/${submitted.essays[1]?.essay_id}/timeline`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json()) as { transitions: { to: string }[] };
+    expect(timeline.transitions.map((t) => t.to)).toEqual([
+      'ready_for_processing',
+      'awaiting_spellcheck',
+      'spellchecking_in_progress',
+      'spellchecked_success',
+      'essay_all_processing_completed',
+    ]);
+    // Everything the flow wrote to the outbox went out through Kafka, and with a retention of 0
+    // no row is kept.
+    const keys = [submitted.batch_id, ...submitted.essays.map((e) => e.essay_id)];
+    await waitFor(
+      'published outbox rows deleted',
+      async () =>
+        rows<{ n: number }>(
+          await fresh.database.db.execute(
+            sql`select count(*)::int as n from outbox where key = any(${sql.param(keys)}::text[])`,
           ),
-        };
-      });
-      await publisher.publish([f.registered(), ...provisioned]);
-      await waitFor(
-        'batch ready',
-        async () =>
-          (await get<{ status: string }>(`${lifecycleUrl}/v1/batches/${f.batchId}`))?.status ===
-          'ready_for_pipeline_execution',
-        60_000,
-        200,
-      );
-      const initiate = f.initiate();
-      const body = Buffer.from(initiate.value).toString();
-      const withIds = f.essayIds.reduce(
-        (acc, id, i) => acc.replaceAll(`text-${id}`, ids[i] as string),
-        body,
-      );
-      await publisher.publish([{ ...initiate, value: Buffer.from(withIds) }]);
-      const batch = await waitFor(
-        'batch outcome',
-        async () => {
-          const b = await get<{ status: string }>(`${lifecycleUrl}/v1/batches/${f.batchId}`);
-          return b?.status.startsWith('completed') ? b : undefined;
-        },
-        90_000,
-        250,
-      );
-      expect(batch.status).toBe('completed_successfully');
-      const essay = await waitFor(
-        'essay final',
-        async () => {
-          const e = await get<{
-            status: string;
-            context: { correctedTextStorageId: string; correctionsMade: number };
-          }>(`${lifecycleUrl}/v1/essays/${f.essayIds[1]}`);
-          return e?.status === 'essay_all_processing_completed' ? e : undefined;
-        },
-        30_000,
-        200,
-      );
-      expect(essay.context.correctionsMade).toBe(2);
-      const corrected = await (
-        await fetch(`${contentUrl}/v1/content/${essay.context.correctedTextStorageId}`)
-      ).text();
-      expect(corrected).toBe('I receive a lot of letters.');
-      const timeline = await get<{ transitions: { to: string }[] }>(
-        `${lifecycleUrl}/v1/essays/${f.essayIds[1]}/timeline`,
-      );
-      expect(timeline?.transitions.map((t) => t.to)).toEqual([
-        'ready_for_processing',
-        'awaiting_spellcheck',
-        'spellchecking_in_progress',
-        'spellchecked_success',
-        'essay_all_processing_completed',
-      ]);
-      // Everything the flow wrote to the outbox went out through Kafka (the spellchecker got its
-      // requests, the batch its status events), and with a retention of 0 no row is kept.
-      await waitFor(
-        'published outbox rows deleted',
-        async () =>
-          rows<{ n: number }>(
-            await fresh.database.db.execute(
-              sql`select count(*)::int as n from outbox where key = any(${sql.param([f.batchId, ...f.essayIds])}::text[])`,
-            ),
-          )[0]?.n === 0,
-        10_000,
-        100,
-      );
-    } finally {
-      await publisher.close();
-    }
+        )[0]?.n === 0,
+      10_000,
+      100,
+    );
+
+    // A client that drops and reconnects with Last-Event-ID gets the rest, nothing twice.
+    const first = await readEvents(
+      `${stack.apiUrl}${submitted.events_url}?last_event_id=0`,
+      token,
+      undefined,
+      4,
+    );
+    expect(first).toHaveLength(4);
+    const rest = await readEvents(
+      `${stack.apiUrl}${submitted.events_url}`,
+      token,
+      first.at(-1)?.id,
+    );
+    expect(rest.at(-1)?.event).toBe('end');
+    const seen = [...first, ...rest.slice(0, -1)].map((e) => Number(e.id));
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(Math.min(...rest.slice(0, -1).map((e) => Number(e.id)))).toBeGreaterThan(
+      Number(first.at(-1)?.id),
+    );
+    const changes = [...first, ...rest].filter((e) => e.event === 'essay_status');
+    // Five transitions per essay, each seen once.
+    expect(changes).toHaveLength(15);
+  });
+
+  it('the same Idempotency-Key twice gives one batch; another teacher cannot see it', async () => {
+    const essays = [{ name: 'a.txt', text: 'One more essay.' }];
+    const a = await client.submitTexts(essays, { idempotencyKey: 'smoke-key-1' });
+    const b = await client.submitTexts(essays, { idempotencyKey: 'smoke-key-1' });
+    expect(b.batch_id).toBe(a.batch_id);
+    const other = new ApiClient(stack.apiUrl, signToken('someone-else', SECRET, 600));
+    await expect(other.batch(a.batch_id)).rejects.toMatchObject({
+      status: 404,
+      code: 'HULEEDU_NOT_FOUND',
+    });
+    const anonymous = await fetch(`${stack.apiUrl}/v1/batches/${a.batch_id}`);
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('a batch cancelled while it runs ends cancelled, and its stream ends', async () => {
+    const essays = Array.from({ length: 400 }, (_, i) => ({
+      name: `long-${i}.txt`,
+      text: 'Thsi essay has sevral mispelled wrods in evry sentance. '.repeat(40),
+    }));
+    const submitted = await client.submitTexts(essays);
+    const cancelled = await client.cancel(submitted.batch_id);
+    expect(cancelled.status).toBe('cancel_requested');
+    const events = await readEvents(`${stack.apiUrl}${submitted.events_url}`, token, undefined);
+    expect(JSON.parse(events.at(-1)?.data ?? '{}').status).toBe('cancelled');
+    const view = await client.batch(submitted.batch_id);
+    expect(view.status).toBe('cancelled');
+    expect(view.done).toBe(true);
+  });
+
+  it('stops every process it started on SIGTERM (no orphans)', async () => {
+    const children = stack.childPids();
+    // infra's helper has exited; the five app services remain (tsx may add its esbuild service).
+    const commands = children.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+    for (const s of APP_SERVICES)
+      expect(
+        commands.filter((c) => c.includes(s.entry)),
+        s.entry,
+      ).toHaveLength(1);
+    expect(await stack.process.stop('SIGTERM')).toBe(0);
+    await waitFor(
+      'every child process gone',
+      () => children.every((pid) => !alive(pid)),
+      30_000,
+      100,
+    );
+    expect(stack.process.output()).toContain('[stack] stopped');
   });
 });

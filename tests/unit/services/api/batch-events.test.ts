@@ -1,0 +1,158 @@
+import type { ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { batchStatusEvent, essayStatusEvent } from '../../../../actors/runtime/effects.ts';
+import { streamBatchEvents } from '../../../../services/api/batch-events.ts';
+import type { LiveFeed, LiveMessage } from '../../../../services/api/live-feed.ts';
+import type { BatchView } from '../../../../services/api/views.ts';
+
+const cause = (n: number) => ({
+  actorType: 'essay',
+  actorId: 'x',
+  eventId: `cause-${n}`,
+  correlationId: null,
+  now: new Date(0),
+  timestamp: '2026-12-01T00:00:00.000Z',
+});
+const essay = (id: string, from: string | null, to: string, n: number) =>
+  Buffer.from(essayStatusEvent(id, 'b1', from, to, cause(n), 0).payload);
+const batch = (from: string | null, to: string, n: number) =>
+  Buffer.from(batchStatusEvent('b1', from, to, cause(n), 0).payload);
+
+/** The whole history of batch b1 with essays e1, e2, as the bridge puts it on the live subject. */
+const HISTORY: LiveMessage[] = [
+  { seq: 1, data: batch(null, 'awaiting_content_validation', 1) },
+  { seq: 2, data: essay('e1', null, 'ready_for_processing', 2) },
+  { seq: 3, data: essay('e2', null, 'ready_for_processing', 3) },
+  { seq: 4, data: Buffer.from('not an envelope') },
+  { seq: 5, data: batch('awaiting_content_validation', 'processing_pipelines', 5) },
+  { seq: 6, data: essay('e1', 'ready_for_processing', 'essay_all_processing_completed', 6) },
+  { seq: 7, data: batch('processing_pipelines', 'completed_successfully', 7) },
+  { seq: 8, data: essay('e2', 'ready_for_processing', 'essay_all_processing_completed', 8) },
+  { seq: 9, data: essay('e9', null, 'ready_for_processing', 9) },
+];
+
+/** A feed holding the first `available` messages of the history now, the rest released later. */
+function feed(available: number): { live: LiveFeed; release: () => void } {
+  let released = false;
+  let wake: () => void = () => {};
+  return {
+    release: () => {
+      released = true;
+      wake();
+    },
+    live: {
+      lastSequence: async () => HISTORY[available - 1]?.seq ?? 0,
+      async *follow(_subject, afterSeq, signal) {
+        for (const m of HISTORY.slice(0, available)) if (m.seq > afterSeq) yield m;
+        if (!released)
+          await new Promise<void>((r) => {
+            wake = r;
+            signal.addEventListener('abort', () => r());
+          });
+        for (const m of HISTORY.slice(available)) if (m.seq > afterSeq) yield m;
+      },
+    },
+  };
+}
+
+function response() {
+  const chunks: string[] = [];
+  const res = {
+    writableEnded: false,
+    write(c: string) {
+      chunks.push(c);
+      return true;
+    },
+    end() {
+      this.writableEnded = true;
+    },
+  };
+  const events = () =>
+    chunks
+      .join('')
+      .split('\n\n')
+      .filter((block) => block.includes('event:'))
+      .map((block) => ({
+        id: /^id: (\d+)$/m.exec(block)?.[1],
+        event: /^event: (\w+)$/m.exec(block)?.[1],
+        data: JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? 'null'),
+      }));
+  return { res: res as unknown as ServerResponse & { writableEnded: boolean }, events };
+}
+
+const view = (done: boolean): BatchView =>
+  ({
+    batch_id: 'b1',
+    status: done ? 'completed_successfully' : 'processing_pipelines',
+    done,
+  }) as BatchView;
+
+const options = (live: LiveFeed, lastEventId: number | undefined, done = false) => ({
+  batchId: 'b1',
+  subject: 'huleedu.live.v1.b1',
+  essayIds: ['e1', 'e2'],
+  live,
+  lastEventId,
+  snapshot: async () => view(done),
+  heartbeatMs: 10_000,
+  signal: new AbortController().signal,
+  onError: (e: unknown) => {
+    throw e;
+  },
+});
+
+describe('streamBatchEvents', () => {
+  it('gives a new client the snapshot, then every later change in order, then end once all is final', async () => {
+    const { live, release } = feed(5);
+    const { res, events } = response();
+    const streaming = streamBatchEvents(res, options(live, undefined));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(events().map((e) => e.event)).toEqual(['snapshot']);
+    expect(events()[0]?.id).toBe('5');
+    release();
+    await streaming;
+    const all = events();
+    expect(all.map((e) => `${e.id}:${e.event}`)).toEqual([
+      '5:snapshot',
+      '6:essay_status',
+      '7:batch_status',
+      '8:essay_status',
+      '8:end',
+    ]);
+    expect(all[1]?.data).toMatchObject({
+      essay_id: 'e1',
+      to_status: 'essay_all_processing_completed',
+    });
+    expect(all[4]?.data).toEqual({ batch_id: 'b1', status: 'completed_successfully' });
+    expect(res.writableEnded).toBe(true);
+  });
+
+  it('resumes after Last-Event-ID with what was missed and nothing twice, and still ends', async () => {
+    const { live } = feed(HISTORY.length);
+    const { res, events } = response();
+    await streamBatchEvents(res, options(live, 6));
+    expect(events().map((e) => `${e.id}:${e.event}`)).toEqual([
+      '7:batch_status',
+      '8:essay_status',
+      '8:end',
+    ]);
+  });
+
+  it('does not end on the final batch status while an essay is still going', async () => {
+    const { live, release } = feed(7);
+    const { res, events } = response();
+    const streaming = streamBatchEvents(res, options(live, 0));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(events().map((e) => e.event)).not.toContain('end');
+    release();
+    await streaming;
+    expect(events().at(-1)?.event).toBe('end');
+  });
+
+  it('ends at once for a batch that is already done', async () => {
+    const { live } = feed(HISTORY.length);
+    const { res, events } = response();
+    await streamBatchEvents(res, options(live, undefined, true));
+    expect(events().map((e) => e.event)).toEqual(['snapshot', 'end']);
+  });
+});
