@@ -52,6 +52,7 @@ export function defaultRoutes(stream = 'HULEEDU'): Routes {
     ProcessingEvent.ESSAY_CONTENT_PROVISIONED,
     ProcessingEvent.BATCH_SPELLCHECK_INITIATE_COMMAND,
     ProcessingEvent.BATCH_CANCEL_COMMAND,
+    ProcessingEvent.BATCH_RETRY_COMMAND,
   ];
   const outbound: [ProcessingEvent, string][] = [
     [ProcessingEvent.ESSAY_LIFECYCLE_STATE_UPDATED, liveSubject('{field:data.batch_id}')],

@@ -3,6 +3,7 @@ import { Registry } from 'prom-client';
 import { startLifecycleHost } from '../actors/lifecycle/host.ts';
 import {
   type BatchPhaseOutcomeV1,
+  CONCLUDED_ESSAY_STATUSES,
   BatchPhaseOutcomeV1Schema,
   type EventEnvelope,
   type Logger,
@@ -184,7 +185,7 @@ export async function runEmbeddedBatch(options: EmbeddedOptions): Promise<Embedd
     const finalEssays = async (): Promise<boolean> => {
       for (const e of essays) {
         const s = await host.runtime.read('essay', e.essayId);
-        if (s?.snapshot.status !== 'done') return false;
+        if (!s || !CONCLUDED_ESSAY_STATUSES.has(String(s.snapshot.value))) return false;
       }
       return true;
     };

@@ -1,6 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import { HuleEduError } from '../../common-core/index.ts';
+import {
+  CONCLUDED_BATCH_STATUSES,
+  CONCLUDED_ESSAY_STATUSES,
+  HuleEduError,
+} from '../../common-core/index.ts';
 import { correlationEcho, correlationIdOf } from '../../services/http/correlation-id.ts';
 import { errorHandler } from '../../services/http/error-handler.ts';
 import { httpMetrics } from '../../services/http/http-metrics.ts';
@@ -22,7 +26,11 @@ export async function buildLifecycleApp(
     return {
       [`${actorType}_id`]: id,
       status: String(found.snapshot.value),
-      done: found.snapshot.status === 'done',
+      // Concluded: nothing follows unless a teacher retries (see CONCLUDED_*_STATUSES).
+      done:
+        found.snapshot.status === 'done' ||
+        CONCLUDED_ESSAY_STATUSES.has(String(found.snapshot.value)) ||
+        CONCLUDED_BATCH_STATUSES.has(String(found.snapshot.value)),
       version: found.version,
       context: found.snapshot.context,
     };

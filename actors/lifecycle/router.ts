@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   BatchCancelCommandV1Schema,
+  BatchRetryCommandV1Schema,
   BatchEssaysRegisteredV1Schema,
   BatchPhaseOutcomeV1Schema,
   BatchSpellcheckInitiateCommandV1Schema,
@@ -31,6 +32,7 @@ export const LIFECYCLE_TOPICS = [
   ProcessingEvent.ESSAY_LIFECYCLE_STATE_UPDATED,
   ProcessingEvent.ELS_BATCH_PHASE_OUTCOME,
   ProcessingEvent.BATCH_CANCEL_COMMAND,
+  ProcessingEvent.BATCH_RETRY_COMMAND,
 ].map(topicName);
 
 /** Phases this platform runs; a registration asking for another is refused as poison. */
@@ -217,6 +219,18 @@ export function routeMessage(message: IncomingMessage, defaults: EssayDefaults):
         eventId: env.event_id,
         correlationId: env.correlation_id,
         event: { type: 'CANCEL_REQUESTED', reason: env.data.reason },
+      },
+    ];
+  }
+  if (t === topicName(ProcessingEvent.BATCH_RETRY_COMMAND)) {
+    const env = decodeEnvelope(message.value, BatchRetryCommandV1Schema);
+    return [
+      {
+        actorType: 'batch',
+        actorId: env.data.batch_id,
+        eventId: env.event_id,
+        correlationId: env.correlation_id,
+        event: { type: 'RETRY_REQUESTED', correlationId: env.correlation_id },
       },
     ];
   }

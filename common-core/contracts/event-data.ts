@@ -110,6 +110,12 @@ export const BatchCancelCommandV1Schema = BaseEventDataSchema.extend({
 });
 export type BatchCancelCommandV1 = z.output<typeof BatchCancelCommandV1Schema>;
 
+/** Run the current phase again for a concluded batch's failed essays (`batch.retry.command`). */
+export const BatchRetryCommandV1Schema = BaseEventDataSchema.extend({
+  batch_id: z.string().min(1),
+});
+export type BatchRetryCommandV1 = z.output<typeof BatchRetryCommandV1Schema>;
+
 /** A batch actor changed state (`batch.lifecycle.state.updated`): the batch's live status. */
 export const BatchLifecycleStateUpdatedV1Schema = BaseEventDataSchema.extend({
   batch_id: z.string().min(1),

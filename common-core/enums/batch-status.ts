@@ -16,3 +16,14 @@ export const BatchStatus = {
 export type BatchStatus = (typeof BatchStatus)[keyof typeof BatchStatus];
 
 export const BatchStatusSchema = z.enum(BatchStatus);
+
+/**
+ * Batch states in which its pipeline has concluded: nothing follows unless a teacher retries
+ * its failed essays (from `completed_with_failures` or `failed_critically`).
+ */
+export const CONCLUDED_BATCH_STATUSES: ReadonlySet<string> = new Set([
+  BatchStatus.COMPLETED_SUCCESSFULLY,
+  BatchStatus.COMPLETED_WITH_FAILURES,
+  BatchStatus.FAILED_CRITICALLY,
+  BatchStatus.CANCELLED,
+]);

@@ -46,3 +46,13 @@ export const EssayStatus = {
 export type EssayStatus = (typeof EssayStatus)[keyof typeof EssayStatus];
 
 export const EssayStatusSchema = z.enum(EssayStatus);
+
+/**
+ * Essay states in which its pipeline has concluded: nothing follows unless a teacher retries
+ * the batch's failed essays (which restarts `essay_partially_processed_with_failures`).
+ */
+export const CONCLUDED_ESSAY_STATUSES: ReadonlySet<string> = new Set([
+  EssayStatus.ESSAY_ALL_PROCESSING_COMPLETED,
+  EssayStatus.ESSAY_PARTIALLY_PROCESSED_WITH_FAILURES,
+  EssayStatus.ESSAY_CRITICAL_FAILURE,
+]);

@@ -17,6 +17,7 @@ export const ProcessingEvent = {
   ELS_BATCH_PHASE_OUTCOME: 'els.batch.phase.outcome',
   ESSAY_LIFECYCLE_STATE_UPDATED: 'essay.lifecycle.state.updated',
   BATCH_CANCEL_COMMAND: 'batch.cancel.command',
+  BATCH_RETRY_COMMAND: 'batch.retry.command',
   BATCH_LIFECYCLE_STATE_UPDATED: 'batch.lifecycle.state.updated',
   ESSAY_NLP_REQUESTED: 'essay.nlp.requested',
   ESSAY_NLP_RESULT_RECEIVED: 'essay.nlp.result.received',

@@ -15,6 +15,7 @@ export const TOPIC_MAPPING: Readonly<Partial<Record<ProcessingEvent, string>>> =
   [ProcessingEvent.ELS_BATCH_PHASE_OUTCOME]: 'huleedu.els.batch.phase.outcome.v1',
   [ProcessingEvent.ESSAY_LIFECYCLE_STATE_UPDATED]: 'huleedu.essay.lifecycle.state.updated.v1',
   [ProcessingEvent.BATCH_CANCEL_COMMAND]: 'huleedu.els.batch.cancel.command.v1',
+  [ProcessingEvent.BATCH_RETRY_COMMAND]: 'huleedu.els.batch.retry.command.v1',
   [ProcessingEvent.BATCH_LIFECYCLE_STATE_UPDATED]: 'huleedu.batch.lifecycle.state.updated.v1',
 });
 
@@ -60,6 +61,7 @@ export class UnmappedEventError extends HuleEduError {
  * | els.batch.phase.outcome           | huleedu.els.batch.phase.outcome.v1           |
  * | essay.lifecycle.state.updated     | huleedu.essay.lifecycle.state.updated.v1     |
  * | batch.cancel.command              | huleedu.els.batch.cancel.command.v1          |
+ * | batch.retry.command               | huleedu.els.batch.retry.command.v1           |
  * | batch.lifecycle.state.updated     | huleedu.batch.lifecycle.state.updated.v1     |
  *
  * @throws UnmappedEventError naming the event and listing every mapping.

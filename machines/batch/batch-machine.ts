@@ -43,7 +43,8 @@ export type BatchEvent =
   | { type: 'ESSAY_PROVISIONED'; essayId: string; textStorageId: string }
   | { type: 'PHASE_INITIATED'; phase: string; correlationId: string | null }
   | { type: 'ESSAY_PHASE_CONCLUDED'; essayId: string; outcome: 'success' | 'failed' }
-  | { type: 'CANCEL_REQUESTED'; reason: string };
+  | { type: 'CANCEL_REQUESTED'; reason: string }
+  | { type: 'RETRY_REQUESTED'; correlationId: string | null };
 
 export interface AnnounceReadyParams {
   batchId: string;
@@ -131,6 +132,32 @@ const READY = {
   type: 'announceReady',
   params: ({ context }: { context: BatchContext }) => readyEssays(context),
 } as const;
+/** The current phase again, for the essays that failed it (before `failed` is cleared). */
+const RETRY_PHASE = {
+  type: 'requestPhase',
+  params: ({ context }: { context: BatchContext }): RequestPhaseParams => {
+    const texts = textIds(context);
+    return {
+      batchId: context.batchId,
+      phase: context.phase ?? context.pipeline[0] ?? 'spellcheck',
+      essays: (context.expectedEssayIds ?? [])
+        .filter((id) => context.failed.includes(id))
+        .map((id) => ({ essay_id: id, text_storage_id: texts.get(id) ?? '' })),
+      language: context.language,
+      correlationId: context.correlationId,
+    };
+  },
+} as const;
+
+/**
+ * A teacher retries the failed essays: the phase is requested again for them alone; essays that
+ * succeeded keep their result, and the outcome is announced again once the retried ones conclude.
+ */
+const RETRY = {
+  target: BatchStatus.PROCESSING_PIPELINES,
+  actions: [RETRY_PHASE, 'clearFailed'],
+} as const;
+
 const FIRST_PHASE = {
   type: 'requestPhase',
   params: ({ context }: { context: BatchContext }): RequestPhaseParams => ({
@@ -197,6 +224,7 @@ export const batchMachine = setup({
       texts[at] = event.textStorageId;
       return { provisionedTextIds: texts };
     }),
+    clearFailed: assign({ failed: [] }),
     // Only after `newResultForExpectedEssay`: each essay once.
     recordResult: assign(({ context, event }) => {
       if (event.type !== 'ESSAY_PHASE_CONCLUDED') return {};
@@ -313,8 +341,9 @@ export const batchMachine = setup({
       },
     },
     [BatchStatus.COMPLETED_SUCCESSFULLY]: { type: 'final' },
-    [BatchStatus.COMPLETED_WITH_FAILURES]: { type: 'final' },
-    [BatchStatus.FAILED_CRITICALLY]: { type: 'final' },
+    // Not final: the failed essays can be retried.
+    [BatchStatus.COMPLETED_WITH_FAILURES]: { on: { RETRY_REQUESTED: RETRY } },
+    [BatchStatus.FAILED_CRITICALLY]: { on: { RETRY_REQUESTED: RETRY } },
     [BatchStatus.CANCELLED]: { type: 'final' },
   },
 });

@@ -77,6 +77,21 @@ function resultTimeoutOf(context: EssayContext): ScheduleTimerParams {
 const DISPATCH_TIMER = 'spellcheck-dispatch';
 
 /**
+ * Start (or, after a failure, restart) the spellcheck phase: a fresh count of attempts, the
+ * request dispatched by a zero-delay durable timer.
+ */
+const INITIATE = {
+  target: `#${ESSAY_MACHINE_ID}.${EssayStatus.AWAITING_SPELLCHECK}`,
+  actions: [
+    'startPhase',
+    {
+      type: 'scheduleTimer',
+      params: { key: DISPATCH_TIMER, delayMs: 0, event: { type: 'DISPATCH_SPELLCHECK' } },
+    },
+  ],
+} as const;
+
+/**
  * Any state that is not final can fail critically (e.g. the text is gone for good). Declared per
  * state, not on the root: a root handler would also fire in final states.
  */
@@ -105,6 +120,11 @@ export const essayMachine = setup({
     requestSpellcheck: (_, _params: RequestSpellcheckParams) => recordOnly(),
     scheduleTimer: (_, _params: ScheduleTimerParams) => recordOnly(),
     cancelTimer: (_, _params: CancelTimerParams) => recordOnly(),
+    startPhase: assign(({ event }) =>
+      event.type === 'SPELLCHECK_INITIATED'
+        ? { language: event.language, correlationId: event.correlationId, attempts: 0, error: null }
+        : {},
+    ),
     recordCriticalFailure: assign({
       error: ({ event }) => ({
         code: 'HULEEDU_CRITICAL_FAILURE',
@@ -150,19 +170,7 @@ export const essayMachine = setup({
             batchId: ({ context, event }) => event.batchId ?? context.batchId,
           }),
         },
-        SPELLCHECK_INITIATED: {
-          target: EssayStatus.AWAITING_SPELLCHECK,
-          actions: [
-            assign({
-              language: ({ event }) => event.language,
-              correlationId: ({ event }) => event.correlationId,
-            }),
-            {
-              type: 'scheduleTimer',
-              params: { key: DISPATCH_TIMER, delayMs: 0, event: { type: 'DISPATCH_SPELLCHECK' } },
-            },
-          ],
-        },
+        SPELLCHECK_INITIATED: INITIATE,
       },
     },
     [EssayStatus.AWAITING_SPELLCHECK]: {
@@ -245,10 +253,15 @@ export const essayMachine = setup({
       on: {
         PIPELINE_CONCLUDED: EssayStatus.ESSAY_PARTIALLY_PROCESSED_WITH_FAILURES,
         CRITICAL_FAILURE: CRITICAL,
+        // A retry that overtook the outcome of the failed round.
+        SPELLCHECK_INITIATED: INITIATE,
       },
     },
     [EssayStatus.ESSAY_ALL_PROCESSING_COMPLETED]: { type: 'final' },
-    [EssayStatus.ESSAY_PARTIALLY_PROCESSED_WITH_FAILURES]: { type: 'final' },
+    // Not final: a teacher's retry of the batch's failed essays restarts the phase.
+    [EssayStatus.ESSAY_PARTIALLY_PROCESSED_WITH_FAILURES]: {
+      on: { SPELLCHECK_INITIATED: INITIATE },
+    },
     [EssayStatus.ESSAY_CRITICAL_FAILURE]: { type: 'final' },
   },
 });

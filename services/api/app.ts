@@ -18,6 +18,7 @@ import {
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import {
+  CONCLUDED_BATCH_STATUSES,
   derivedUuid,
   formatIssues,
   HuleEduError,
@@ -32,7 +33,7 @@ import { httpMetrics } from '../http/http-metrics.ts';
 import { authentication, type TokenVerification } from './auth.ts';
 import { streamBatchEvents } from './batch-events.ts';
 import type { BatchRecord, BatchRegistry, EssayRecord } from './batch-registry.ts';
-import { cancelCommand, submissionEvents } from './commands.ts';
+import { cancelCommand, retryCommand, submissionEvents } from './commands.ts';
 import { correctionsBetween } from './corrections.ts';
 import {
   type EssayLimits,
@@ -42,10 +43,16 @@ import {
   type SubmittedEssay,
 } from './essay-input.ts';
 import type { LiveFeed } from './live-feed.ts';
-import { type ActorState, batchUrls, batchView, FINAL_BATCH_STATUSES } from './views.ts';
+import { type ActorState, batchUrls, batchView } from './views.ts';
 
 /** Languages the pipeline implements (the spell checker's); others are refused up front. */
 export const SUPPORTED_LANGUAGES = ['en'] as const;
+/** Batch states a retry starts from. */
+const RETRYABLE_BATCH_STATUSES: ReadonlySet<string> = new Set([
+  'completed_with_failures',
+  'failed_critically',
+]);
+
 /** Phases a batch may ask for. */
 export const SUPPORTED_PIPELINES = ['spellcheck'] as const;
 
@@ -539,7 +546,7 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
       const [state] = await deps.actors.loadStates([
         { actorType: 'batch', actorId: batch.batchId },
       ]);
-      if (state && FINAL_BATCH_STATUSES.has(state.status))
+      if (state && CONCLUDED_BATCH_STATUSES.has(state.status))
         throw new HuleEduError(
           'HULEEDU_CONFLICT',
           `batch ${batch.batchId} is already ${state.status}`,
@@ -548,6 +555,45 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
       return reply
         .status(202)
         .send({ batch_id: batch.batchId, status: 'cancel_requested' as const });
+    },
+  );
+
+  app.post(
+    '/v1/batches/:id/retry',
+    {
+      schema: {
+        summary: "Run the phase again for a concluded batch's failed essays",
+        description:
+          'Only a batch that completed with failures or failed critically can be retried; the essays that succeeded keep their results. `Idempotency-Key`: the same key retries once.',
+        params: IdParams,
+        response: {
+          202: z.object({
+            batch_id: z.string(),
+            status: z.literal('retry_requested'),
+            essay_ids: z.array(z.string()),
+          }),
+          ...errors,
+          409: ErrorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const batch = await ownBatch(request.teacherId, request.params.id);
+      const key = idempotencyKeyOf(request.headers['idempotency-key']);
+      const [state] = await deps.actors.loadStates([
+        { actorType: 'batch', actorId: batch.batchId },
+      ]);
+      const context = (state?.snapshot as { context?: { failed?: unknown } } | undefined)?.context;
+      const failed = Array.isArray(context?.failed) ? (context.failed as string[]) : [];
+      if (!state || !RETRYABLE_BATCH_STATUSES.has(state.status) || failed.length === 0)
+        throw new HuleEduError(
+          'HULEEDU_CONFLICT',
+          `batch ${batch.batchId} is ${state?.status ?? 'not started'}; only a batch that completed with failures or failed critically can be retried`,
+        );
+      await deps.publisher.publish([retryCommand(batch, key ?? randomUUID())]);
+      return reply
+        .status(202)
+        .send({ batch_id: batch.batchId, status: 'retry_requested' as const, essay_ids: failed });
     },
   );
 

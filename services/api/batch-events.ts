@@ -88,7 +88,8 @@ export interface BatchStreamOptions {
  * resumed stream ends exactly when the subject holds the batch's final event and every
  * essay's, whatever the database said at connect time. A new client first gets the batch's
  * current view (`snapshot`, with the subject's last sequence as its id); then every change
- * after it, in order; `end` closes the stream.
+ * after it, in order; `end` closes the stream once the subject is read to its end and shows the
+ * batch and every essay concluded (a batch retried after concluding goes on).
  */
 export async function streamBatchEvents(res: ServerResponse, o: BatchStreamOptions): Promise<void> {
   const write = (chunk: string): void => {
@@ -111,22 +112,33 @@ export async function streamBatchEvents(res: ServerResponse, o: BatchStreamOptio
     let batchStatus = '';
     for await (const m of o.live.follow(o.subject, 0, o.signal)) {
       const change = changeOf(m.data);
-      if (!change) continue;
-      if (change.kind === 'essay_status') {
-        if (!essays.has(change.essay_id)) continue;
-        essays.set(change.essay_id, change.to_status);
-      } else batchStatus = change.to_status;
-      if (m.seq > sendAfter) {
-        const { kind, ...data } = change;
-        write(sseEvent(kind, data, m.seq));
+      const relevant =
+        change !== undefined && (change.kind === 'batch_status' || essays.has(change.essay_id));
+      if (change && relevant) {
+        if (change.kind === 'essay_status') essays.set(change.essay_id, change.to_status);
+        else batchStatus = change.to_status;
+        if (m.seq > sendAfter) {
+          const { kind, ...data } = change;
+          write(sseEvent(kind, data, m.seq));
+        }
       }
-      if (batchStatus !== '' && isDone(batchStatus, essays.values())) {
+      // Only once caught up: a batch retried after it concluded has newer changes still to come.
+      if (m.pending === 0 && batchStatus !== '' && isDone(batchStatus, essays.values())) {
         write(
           sseEvent('end', { batch_id: o.batchId, status: batchStatus }, Math.max(m.seq, sendAfter)),
         );
         return;
       }
     }
+  } catch (error) {
+    if (o.signal.aborted) return;
+    o.onError(error);
+    write(
+      sseEvent('error', {
+        code: 'HULEEDU_DEPENDENCY_UNAVAILABLE',
+        message: 'the live feed failed; reconnect with Last-Event-ID',
+      }),
+    );
   } finally {
     clearInterval(heartbeat);
     if (!res.writableEnded) res.end();

@@ -70,6 +70,27 @@ export function submissionEvents(
   ];
 }
 
+/** The command that retries a batch's failed essays; one per retry request (`retryId`). */
+export function retryCommand(batch: BatchRecord, retryId: string): OutgoingMessage {
+  const timestamp = new Date().toISOString();
+  return asMessage(
+    makeEnvelope({
+      event: ProcessingEvent.BATCH_RETRY_COMMAND,
+      sourceService: API_SOURCE_SERVICE,
+      correlationId: batch.correlationId,
+      eventId: derivedUuid(batch.batchId, 'retry', retryId),
+      timestamp,
+      data: {
+        event_name: ProcessingEvent.BATCH_RETRY_COMMAND,
+        entity_ref: { entity_id: batch.batchId, entity_type: 'batch', parent_id: null },
+        timestamp,
+        batch_id: batch.batchId,
+      },
+    }),
+    batch.batchId,
+  );
+}
+
 /** The command that cancels a batch; one id per batch, so cancelling twice is one command. */
 export function cancelCommand(batch: BatchRecord, reason: string): OutgoingMessage {
   const timestamp = new Date().toISOString();

@@ -5,6 +5,8 @@ import type { NatsConnection } from '@nats-io/transport-node';
 export interface LiveMessage {
   seq: number;
   data: Uint8Array;
+  /** Messages of the subject after this one, as the server counted when it delivered it. */
+  pending: number;
 }
 
 /** A batch's live subject in JetStream: where it stands, and everything after a sequence. */
@@ -43,7 +45,7 @@ export function jetStreamLiveFeed(nc: NatsConnection, stream: string): LiveFeed 
       try {
         if (signal.aborted) return;
         for await (const m of messages) {
-          yield { seq: m.seq, data: m.data };
+          yield { seq: m.seq, data: m.data, pending: m.info.pending };
           if (signal.aborted) return;
         }
       } finally {

@@ -1,20 +1,10 @@
-import { BatchStatus, EssayStatus } from '../../common-core/index.ts';
+import {
+  BatchStatus,
+  CONCLUDED_BATCH_STATUSES,
+  CONCLUDED_ESSAY_STATUSES,
+  EssayStatus,
+} from '../../common-core/index.ts';
 import type { BatchRecord, EssayRecord } from './batch-registry.ts';
-
-/** Essay states from which nothing follows. */
-export const FINAL_ESSAY_STATUSES: ReadonlySet<string> = new Set([
-  EssayStatus.ESSAY_ALL_PROCESSING_COMPLETED,
-  EssayStatus.ESSAY_PARTIALLY_PROCESSED_WITH_FAILURES,
-  EssayStatus.ESSAY_CRITICAL_FAILURE,
-]);
-
-/** Batch states from which nothing follows. */
-export const FINAL_BATCH_STATUSES: ReadonlySet<string> = new Set([
-  BatchStatus.COMPLETED_SUCCESSFULLY,
-  BatchStatus.COMPLETED_WITH_FAILURES,
-  BatchStatus.FAILED_CRITICALLY,
-  BatchStatus.CANCELLED,
-]);
 
 /** What the lifecycle knows of an actor (absent until its first event is processed). */
 export interface ActorState {
@@ -37,7 +27,10 @@ export interface EssaySummary {
 export interface BatchView {
   batch_id: string;
   status: string;
-  /** True once nothing more will change: the batch is final and so is every essay (or it was cancelled). */
+  /**
+   * True once nothing more will change unless the teacher retries: the batch's pipeline and
+   * every essay's have concluded (or the batch was cancelled).
+   */
   done: boolean;
   course_code: string | null;
   language: string;
@@ -81,8 +74,8 @@ function essaySummary(
 /** Whether a batch in this state, with these essay states, will change no more. */
 export function isDone(batchStatus: string, essayStatuses: Iterable<string>): boolean {
   if (batchStatus === BatchStatus.CANCELLED) return true;
-  if (!FINAL_BATCH_STATUSES.has(batchStatus)) return false;
-  for (const s of essayStatuses) if (!FINAL_ESSAY_STATUSES.has(s)) return false;
+  if (!CONCLUDED_BATCH_STATUSES.has(batchStatus)) return false;
+  for (const s of essayStatuses) if (!CONCLUDED_ESSAY_STATUSES.has(s)) return false;
   return true;
 }
 
@@ -99,7 +92,7 @@ export function batchView(
   let updatedAt = batchState?.updatedAt ?? batch.createdAt;
   for (const s of summaries) {
     counts[s.status] = (counts[s.status] ?? 0) + 1;
-    if (FINAL_ESSAY_STATUSES.has(s.status)) final++;
+    if (CONCLUDED_ESSAY_STATUSES.has(s.status)) final++;
     if (s.updated_at > updatedAt) updatedAt = s.updated_at;
   }
   const status = batchState?.status ?? BatchStatus.AWAITING_CONTENT_VALIDATION;

@@ -98,6 +98,25 @@ export class FlowFixture {
     );
   }
 
+  /** A teacher's retry of the batch's failed essays. */
+  retry(): OutgoingMessage {
+    const ts = new Date().toISOString();
+    return this.msg(
+      makeEnvelope({
+        event: ProcessingEvent.BATCH_RETRY_COMMAND,
+        sourceService: 'test',
+        correlationId: this.correlationId,
+        data: {
+          event_name: ProcessingEvent.BATCH_RETRY_COMMAND,
+          entity_ref: { entity_id: this.batchId, entity_type: 'batch', parent_id: null },
+          timestamp: ts,
+          batch_id: this.batchId,
+        },
+      }),
+      this.batchId,
+    );
+  }
+
   /** A spellcheck result; a distinct event id each call unless `eventId` is given. */
   result(essayId: string, ok: boolean, eventId?: string): OutgoingMessage {
     const ts = new Date().toISOString();

@@ -43,6 +43,7 @@ const batchEvents: BatchEvent[] = [
   { type: 'ESSAY_PHASE_CONCLUDED', essayId: 'e2', outcome: 'failed' },
   { type: 'ESSAY_PHASE_CONCLUDED', essayId: 'e1', outcome: 'failed' },
   { type: 'CANCEL_REQUESTED', reason: 'teacher withdrew the batch' },
+  { type: 'RETRY_REQUESTED', correlationId: null },
 ];
 
 export const MODELS: readonly MachineModel[] = [

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AnyMachineSnapshot } from 'xstate';
+import { type AnyMachineSnapshot, transition } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import type { ActorRuntime, SnapshotCache } from '../../actors/runtime/index.ts';
 import type { Database } from '../../db/index.ts';
@@ -9,14 +9,32 @@ import { type MachineModel, MODELS } from './machine-models.ts';
 
 type Path = ReturnType<typeof getShortestPaths>[number];
 
-/** Shortest paths to every state plus every simple path, without repeats. */
+/**
+ * Every shortest path extended by one accepted event: this reaches the transitions that lead back
+ * to a state visited before (a retry), which simple paths never take.
+ */
+function oneStepFurther(model: MachineModel, shortest: readonly Path[]): Path[] {
+  const out: Path[] = [];
+  for (const p of shortest) {
+    const last = p.steps[p.steps.length - 1]?.state as AnyMachineSnapshot | undefined;
+    if (!last) continue;
+    for (const event of model.events) {
+      if (!last.can(event)) continue;
+      const [next] = transition(model.machine, last, event);
+      out.push({ ...p, state: next, steps: [...p.steps, { state: next, event }] } as Path);
+    }
+  }
+  return out;
+}
+
+/** Shortest paths to every state, each extended by one event, plus every simple path, without repeats. */
 export function pathsOf(model: MachineModel): { shortest: number; simple: number; paths: Path[] } {
   const options = { events: model.events as never, input: model.input as never };
   const shortest = getShortestPaths(model.machine, options);
   const simple = getSimplePaths(model.machine, options);
   const seen = new Set<string>();
   const paths: Path[] = [];
-  for (const p of [...shortest, ...simple]) {
+  for (const p of [...shortest, ...oneStepFurther(model, shortest), ...simple]) {
     const key = JSON.stringify(p.steps.map((s) => s.event));
     if (seen.has(key)) continue;
     seen.add(key);

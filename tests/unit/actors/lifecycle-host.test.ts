@@ -115,6 +115,51 @@ describe('lifecycle host on the memory bus and PGlite', () => {
     expect(dup.rows).toEqual([]);
   });
 
+  it("a retry re-runs the phase for the failed essays only, and the batch's outcome is announced again", async () => {
+    const f = FlowFixture.create(3);
+    const [e0, e1, e2] = f.essayIds as [string, string, string];
+    const pub = await bus.publisher();
+    await pub.publish([f.registered(), ...f.essayIds.map((id) => f.provisioned(id))]);
+    const requests = (id: string) =>
+      bus
+        .messages(topicName(ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED))
+        .filter((m) => m.key === id).length;
+    await waitFor('requests sent', () => f.essayIds.every((id) => requests(id) === 1));
+    await pub.publish([f.result(e0, true), f.result(e1, false), f.result(e2, false)]);
+    await waitFor(
+      'failed essays concluded',
+      async () =>
+        (await status('essay', e2)) === 'essay_partially_processed_with_failures' &&
+        (await status('essay', e1)) === 'essay_partially_processed_with_failures',
+    );
+    expect(await status('batch', f.batchId)).toBe('completed_with_failures');
+
+    await pub.publish([f.retry()]);
+    await waitFor(
+      'requests re-sent for the failed essays',
+      () => requests(e1) === 2 && requests(e2) === 2,
+    );
+    expect(requests(e0)).toBe(1);
+    expect(await status('batch', f.batchId)).toBe('processing_pipelines');
+    await pub.publish([f.result(e1, true), f.result(e2, false)]);
+    await waitFor('second outcome announced', () => outcomes(f.batchId).length === 2);
+    const second = JSON.parse(Buffer.from(outcomes(f.batchId)[1]?.value ?? []).toString()) as {
+      data: {
+        phase_status: string;
+        failed_essay_ids: string[];
+        processed_essays: { essay_id: string }[];
+      };
+    };
+    expect(second.data.phase_status).toBe('completed_with_failures');
+    expect(second.data.failed_essay_ids).toEqual([e2]);
+    expect(second.data.processed_essays.map((e) => e.essay_id)).toEqual([e0, e1]);
+    await waitFor(
+      'retried essay completed',
+      async () => (await status('essay', e1)) === 'essay_all_processing_completed',
+    );
+    expect(await status('essay', e0)).toBe('essay_all_processing_completed');
+  });
+
   it('serves essay state and timeline over HTTP', async () => {
     const { buildLifecycleApp } = await import('../../../actors/lifecycle/app.ts');
     const app = await buildLifecycleApp(host, new Registry());

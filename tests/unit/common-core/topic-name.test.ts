@@ -21,6 +21,7 @@ const EXPECTED: Record<string, string> = {
   'els.batch.phase.outcome': 'huleedu.els.batch.phase.outcome.v1',
   'essay.lifecycle.state.updated': 'huleedu.essay.lifecycle.state.updated.v1',
   'batch.cancel.command': 'huleedu.els.batch.cancel.command.v1',
+  'batch.retry.command': 'huleedu.els.batch.retry.command.v1',
   'batch.lifecycle.state.updated': 'huleedu.batch.lifecycle.state.updated.v1',
 };
 

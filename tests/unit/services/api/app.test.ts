@@ -455,6 +455,47 @@ describe('api', () => {
       expect(again.json().code).toBe('HULEEDU_CONFLICT');
     });
 
+    it('retries the failed essays of a batch that completed with failures (202), refuses otherwise (409)', async () => {
+      const created = (await submit({ essays: essays(2) })).json();
+      const retry = (headers: Record<string, string> = {}) =>
+        app.inject({
+          method: 'POST',
+          url: `/v1/batches/${created.batch_id}/retry`,
+          headers: { authorization: T1, ...headers },
+        });
+      expect((await retry()).statusCode).toBe(409);
+      const failedId = created.essays[1].essay_id as string;
+      await database.db.insert(tables.actorSnapshots).values({
+        actorType: 'batch',
+        actorId: created.batch_id,
+        machineId: 'batch',
+        machineVersion: 2,
+        snapshot: { value: 'completed_with_failures', context: { failed: [failedId] } },
+        version: 9,
+        status: 'completed_with_failures',
+      });
+      published.length = 0;
+      const r = await retry({ 'idempotency-key': 'retry-1' });
+      expect(r.statusCode).toBe(202);
+      expect(r.json()).toEqual({
+        batch_id: created.batch_id,
+        status: 'retry_requested',
+        essay_ids: [failedId],
+      });
+      expect(published.map((m) => m.topic)).toEqual([
+        topicName(ProcessingEvent.BATCH_RETRY_COMMAND),
+      ]);
+      // The same key is the same command (JetStream and the actors drop the copy).
+      await retry({ 'idempotency-key': 'retry-1' });
+      expect(published[1]?.id).toBe(published[0]?.id);
+      const other = await app.inject({
+        method: 'POST',
+        url: `/v1/batches/${created.batch_id}/retry`,
+        headers: { authorization: T2 },
+      });
+      expect(other.statusCode).toBe(404);
+    });
+
     it('describes every route in OpenAPI at /docs', async () => {
       const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
       expect(Object.keys(doc.paths)).toEqual(
@@ -463,6 +504,7 @@ describe('api', () => {
           '/v1/batches/{id}',
           '/v1/batches/{id}/events',
           '/v1/batches/{id}/cancel',
+          '/v1/batches/{id}/retry',
           '/v1/essays/{id}',
           '/v1/essays/{id}/timeline',
         ]),

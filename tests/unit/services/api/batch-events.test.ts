@@ -19,7 +19,7 @@ const batch = (from: string | null, to: string, n: number) =>
   Buffer.from(batchStatusEvent('b1', from, to, cause(n), 0).payload);
 
 /** The whole history of batch b1 with essays e1, e2, as the bridge puts it on the live subject. */
-const HISTORY: LiveMessage[] = [
+const HISTORY: Omit<LiveMessage, 'pending'>[] = [
   { seq: 1, data: batch(null, 'awaiting_content_validation', 1) },
   { seq: 2, data: essay('e1', null, 'ready_for_processing', 2) },
   { seq: 3, data: essay('e2', null, 'ready_for_processing', 3) },
@@ -32,7 +32,10 @@ const HISTORY: LiveMessage[] = [
 ];
 
 /** A feed holding the first `available` messages of the history now, the rest released later. */
-function feed(available: number): { live: LiveFeed; release: () => void } {
+function feed(
+  available: number,
+  history: readonly Omit<LiveMessage, 'pending'>[] = HISTORY,
+): { live: LiveFeed; release: () => void } {
   let released = false;
   let wake: () => void = () => {};
   return {
@@ -41,15 +44,19 @@ function feed(available: number): { live: LiveFeed; release: () => void } {
       wake();
     },
     live: {
-      lastSequence: async () => HISTORY[available - 1]?.seq ?? 0,
-      async *follow(_subject, afterSeq, signal) {
-        for (const m of HISTORY.slice(0, available)) if (m.seq > afterSeq) yield m;
+      lastSequence: async () => history[available - 1]?.seq ?? 0,
+      async *follow(_subject, afterSeq, signal): AsyncGenerator<LiveMessage> {
+        // `pending` as the server counts it: what it holds after the message when it sends it.
+        for (const [i, m] of history.slice(0, available).entries())
+          if (m.seq > afterSeq)
+            yield { ...m, pending: (released ? history.length : available) - i - 1 };
         if (!released)
           await new Promise<void>((r) => {
             wake = r;
             signal.addEventListener('abort', () => r());
           });
-        for (const m of HISTORY.slice(available)) if (m.seq > afterSeq) yield m;
+        for (const [i, m] of history.slice(available).entries())
+          if (m.seq > afterSeq) yield { ...m, pending: history.length - available - i - 1 };
       },
     },
   };
@@ -117,7 +124,7 @@ describe('streamBatchEvents', () => {
       '6:essay_status',
       '7:batch_status',
       '8:essay_status',
-      '8:end',
+      '9:end',
     ]);
     expect(all[1]?.data).toMatchObject({
       essay_id: 'e1',
@@ -134,7 +141,7 @@ describe('streamBatchEvents', () => {
     expect(events().map((e) => `${e.id}:${e.event}`)).toEqual([
       '7:batch_status',
       '8:essay_status',
-      '8:end',
+      '9:end',
     ]);
   });
 
@@ -147,6 +154,33 @@ describe('streamBatchEvents', () => {
     release();
     await streaming;
     expect(events().at(-1)?.event).toBe('end');
+  });
+
+  it('does not end on a conclusion that a retry superseded (the subject goes on after it)', async () => {
+    const retried = [
+      ...HISTORY.slice(0, 5),
+      { seq: 6, data: essay('e1', 'ready_for_processing', 'essay_all_processing_completed', 6) },
+      { seq: 7, data: batch('processing_pipelines', 'completed_with_failures', 7) },
+      {
+        seq: 8,
+        data: essay('e2', 'ready_for_processing', 'essay_partially_processed_with_failures', 8),
+      },
+      { seq: 9, data: batch('completed_with_failures', 'processing_pipelines', 9) },
+      {
+        seq: 10,
+        data: essay('e2', 'essay_partially_processed_with_failures', 'awaiting_spellcheck', 10),
+      },
+      { seq: 11, data: batch('processing_pipelines', 'completed_successfully', 11) },
+      { seq: 12, data: essay('e2', 'awaiting_spellcheck', 'essay_all_processing_completed', 12) },
+    ];
+    const { live } = feed(retried.length, retried);
+    const { res, events } = response();
+    await streamBatchEvents(res, options(live, 0));
+    expect(events().at(-1)).toMatchObject({
+      id: '12',
+      event: 'end',
+      data: { status: 'completed_successfully' },
+    });
   });
 
   it('ends at once for a batch that is already done', async () => {
