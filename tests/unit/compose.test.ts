@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { APP_SERVICES, serviceEnvironment } from '../../deploy/app-services.ts';
 
 // No Docker engine here: the compose file is validated statically.
 interface Service {
+  ports?: string[];
   image?: string;
   build?: unknown;
   command?: string[];
@@ -71,4 +73,40 @@ describe('docker-compose.yml', () => {
       expect(compose.volumes?.[name as string], name).toBeDefined();
     }
   });
+});
+
+describe('docker-compose.yml and npm run stack start the same application services', () => {
+  const appServices = Object.entries(compose.services).filter(
+    ([name, svc]) => svc.build !== undefined && name !== 'topics',
+  );
+
+  it('has exactly the services of deploy/app-services.ts', () => {
+    expect(appServices.map(([name]) => name).sort()).toEqual(
+      APP_SERVICES.map((s) => s.name).sort(),
+    );
+  });
+
+  for (const service of APP_SERVICES) {
+    it(`${service.name}: same command, port, environment, health check and dependencies`, () => {
+      const svc = compose.services[service.name] as Service;
+      expect(svc.command).toEqual(['npm', 'run', service.script]);
+      expect(scripts[service.script]).toContain(service.entry);
+      for (const flag of service.nodeArgs) expect(scripts[service.script]).toContain(flag);
+      expect(svc.ports).toEqual([`${service.port}:${service.port}`]);
+      const expected = {
+        ...serviceEnvironment(service, {
+          bind: '0.0.0.0',
+          hostOf: (name) => name,
+          portOf: (name) => APP_SERVICES.find((s) => s.name === name)?.port ?? 0,
+        }),
+        ...service.containerEnv,
+      };
+      expect(svc.environment).toMatchObject(expected);
+      expect(JSON.stringify(svc.healthcheck?.test)).toContain(`127.0.0.1:${service.port}/healthz`);
+      for (const dep of service.dependsOn)
+        expect(svc.depends_on?.[dep]?.condition, `${service.name} -> ${dep}`).toBe(
+          'service_healthy',
+        );
+    });
+  }
 });
