@@ -6,8 +6,8 @@
  * alone) this includes consuming, decoding, the timer poller and the relay on the host's one
  * main thread.
  *
- * Essays come in classes (batches) of `--class`: content provisioned and the batch registered,
- * then, once every batch is ready, the spellcheck initiated; once every request is out, a
+ * Essays come in classes (batches) of `--class`: content provisioned and the batch registered
+ * (each batch then starts its spellcheck phase itself); once every request is out, a
  * successful spellcheck result per essay (the spellchecker's part, published by this
  * benchmark). Measured from the first event published to the last essay and batch final. A
  * warm-up round on other classes comes first (JIT). The host runs in a fresh database and
@@ -103,14 +103,7 @@ async function runFlow(
     publisher,
     classes.flatMap((c) => [...c.essayIds.map((id) => c.provisioned(id)), c.registered()]),
   );
-  await until(
-    'every batch ready',
-    async () => (await batchesIn(classes, 'ready_for_pipeline_execution')) === classes.length,
-  );
-  await publishAll(
-    publisher,
-    classes.map((c) => c.initiate()),
-  );
+  // Each batch starts its phase itself once its essays are provisioned.
   await until('every request sent', async () => (await requestsOut()) === essayCount);
   await publishAll(
     publisher,

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { liveSubject, ProcessingEvent, parseOrThrow, topicName } from '../common-core/index.ts';
+import {
+  HuleEduError,
+  liveSubject,
+  ProcessingEvent,
+  parseOrThrow,
+  topicName,
+} from '../common-core/index.ts';
 
 /** How a NATS -> Kafka route derives the Kafka key of a message. */
 const KeySource = z.discriminatedUnion('from', [
@@ -83,10 +89,25 @@ export function defaultRoutes(stream = 'HULEEDU'): Routes {
 /** Load and validate a route file; a bad file is one error naming every problem. */
 export function loadRoutes(path: string): Routes {
   let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read bridge routes ${path}: ${(e as Error).message}`);
+    throw new HuleEduError(
+      'HULEEDU_INVALID_SETTINGS',
+      `cannot read bridge routes ${path}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`,
+    );
+  }
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    // JSON.parse's message quotes the file's first bytes, which may be anything (a secret, a
+    // binary): say where it broke, not what it read.
+    const at = /position (\d+)/.exec((e as Error).message)?.[1];
+    throw new HuleEduError(
+      'HULEEDU_INVALID_SETTINGS',
+      `bridge routes ${path} is not JSON${at === undefined ? '' : ` (syntax error at byte ${at})`}`,
+    );
   }
   return parseOrThrow(RoutesSchema, raw, `bridge routes ${path}`);
 }

@@ -3,8 +3,8 @@ import { Registry } from 'prom-client';
 import { startLifecycleHost } from '../actors/lifecycle/host.ts';
 import {
   type BatchPhaseOutcomeV1,
-  CONCLUDED_ESSAY_STATUSES,
   BatchPhaseOutcomeV1Schema,
+  CONCLUDED_ESSAY_STATUSES,
   type EventEnvelope,
   type Logger,
   makeEnvelope,

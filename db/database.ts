@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { DependencyUnavailableError } from '../common-core/index.ts';
 import * as schema from './schema.ts';
 
 /** A Drizzle database on either driver; repositories take this and never know which. */
@@ -33,6 +34,27 @@ export interface OpenDatabaseOptions {
   onConnectionError?: (error: Error) => void;
 }
 
+/** host:port/database of a URL, without credentials (for messages). */
+function whereIs(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}
+
+/** One line for a connection or migration failure (node-postgres errors nest the reason). */
+function describePgError(error: unknown): string {
+  const e = error as {
+    code?: string;
+    message?: string;
+    cause?: { code?: string; message?: string };
+  };
+  const inner = e.cause?.message ? e.cause : e;
+  return [inner.code, inner.message].filter(Boolean).join(' ') || String(error);
+}
+
 /** Open (and by default migrate) a database: node-postgres for postgres:// URLs, PGlite otherwise. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const shouldMigrate = options.migrate ?? true;
@@ -58,7 +80,17 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   pool.on('error', onConnectionError);
   pool.on('connect', (client) => client.on('error', onConnectionError));
   const db = drizzlePg(pool, { schema });
-  if (shouldMigrate) await migratePg(db, { migrationsFolder: MIGRATIONS });
+  try {
+    // Also the first connection: an unreachable server or a wrong database fails here.
+    if (shouldMigrate) await migratePg(db, { migrationsFolder: MIGRATIONS });
+    else await pool.query('select 1');
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw new DependencyUnavailableError(
+      `cannot use Postgres at ${whereIs(options.url)}: ${describePgError(error)}`,
+      { cause: error },
+    );
+  }
   let ended = false;
   const close = async (): Promise<void> => {
     if (ended) return;

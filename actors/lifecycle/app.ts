@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import {
   CONCLUDED_BATCH_STATUSES,
   CONCLUDED_ESSAY_STATUSES,
+  ENTITY_ID_PATTERN,
   HuleEduError,
 } from '../../common-core/index.ts';
 import { correlationEcho, correlationIdOf } from '../../services/http/correlation-id.ts';
@@ -15,12 +16,26 @@ export async function buildLifecycleApp(
   host: Pick<LifecycleHost, 'runtime' | 'repository' | 'healthy' | 'stalledMs'>,
   registry: Registry,
 ): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, genReqId: correlationIdOf });
+  // Params longer than any id reach the handler, which answers 400 (not the router's 414).
+  const app = Fastify({
+    logger: false,
+    genReqId: correlationIdOf,
+    routerOptions: { maxParamLength: 1_000 },
+  });
   await app.register(errorHandler);
   await app.register(correlationEcho);
   await app.register(httpMetrics, { registry });
 
+  /** Ids outside the id policy cannot exist; say so before they reach Postgres (NUL, 414s). */
+  const checkId = (actorType: string, id: string): void => {
+    if (!ENTITY_ID_PATTERN.test(id))
+      throw new HuleEduError(
+        'HULEEDU_BAD_REQUEST',
+        `${actorType} id must be 1-128 characters of A-Z a-z 0-9 _ - :`,
+      );
+  };
   const actorState = async (actorType: 'essay' | 'batch', id: string) => {
+    checkId(actorType, id);
     const found = await host.runtime.read(actorType, id);
     if (!found) throw new HuleEduError('HULEEDU_NOT_FOUND', `no ${actorType} ${id}`);
     return {
@@ -43,6 +58,7 @@ export async function buildLifecycleApp(
     actorState('batch', req.params.id),
   );
   app.get<{ Params: { id: string } }>('/v1/essays/:id/timeline', async (req) => {
+    checkId('essay', req.params.id);
     const rows = await host.repository.timeline('essay', req.params.id);
     if (rows.length === 0) throw new HuleEduError('HULEEDU_NOT_FOUND', `no essay ${req.params.id}`);
     return {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import {
   BatchCancelCommandV1Schema,
-  BatchRetryCommandV1Schema,
   BatchEssaysRegisteredV1Schema,
   BatchPhaseOutcomeV1Schema,
+  BatchRetryCommandV1Schema,
   BatchSpellcheckInitiateCommandV1Schema,
   decodeEnvelope,
   EssayContentProvisionedV1Schema,

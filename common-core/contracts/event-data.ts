@@ -7,7 +7,7 @@ import {
   StorageReferenceMetadataSchema,
   SystemProcessingMetadataSchema,
 } from './metadata.ts';
-import { IsoDateTime, nowIso } from './primitives.ts';
+import { EntityIdSchema, IsoDateTime, nowIso } from './primitives.ts';
 
 /** Fields every event's data carries (the seed's `BaseEventData`). */
 export const BaseEventDataSchema = z.object({
@@ -44,16 +44,16 @@ export type SpellcheckResultDataV1 = z.output<typeof SpellcheckResultDataV1Schem
 
 /** One essay of a batch, with its text in the content service once provisioned. */
 export const EssayProcessingRefSchema = z.object({
-  essay_id: z.string().min(1),
+  essay_id: EntityIdSchema,
   text_storage_id: z.string().min(1),
 });
 export type EssayProcessingRef = z.output<typeof EssayProcessingRefSchema>;
 
 /** A batch announces the essays it expects (`batch.essays.registered`). */
 export const BatchEssaysRegisteredV1Schema = BaseEventDataSchema.extend({
-  batch_id: z.string().min(1),
+  batch_id: EntityIdSchema,
   expected_essay_count: z.number().int().positive(),
-  essay_ids: z.array(z.string().min(1)).min(1),
+  essay_ids: z.array(EntityIdSchema).min(1),
   course_code: z.string().nullable().default(null),
   language: SpellcheckLanguageSchema.default('en'),
   pipeline: z.array(z.string().min(1)).default(['spellcheck']),
@@ -70,7 +70,7 @@ export type BatchEssaysRegisteredV1 = z.output<typeof BatchEssaysRegisteredV1Sch
 
 /** An essay's text is stored and ready (`essay.content.provisioned`). */
 export const EssayContentProvisionedV1Schema = BaseEventDataSchema.extend({
-  batch_id: z.string().min(1),
+  batch_id: EntityIdSchema,
   text_storage_id: z.string().min(1),
   original_file_name: z.string().nullable().default(null),
 });
@@ -78,14 +78,14 @@ export type EssayContentProvisionedV1 = z.output<typeof EssayContentProvisionedV
 
 /** Every expected essay of a batch is registered and provisioned (`batch.essays.ready`). */
 export const BatchEssaysReadyV1Schema = BaseEventDataSchema.extend({
-  batch_id: z.string().min(1),
+  batch_id: EntityIdSchema,
   ready_essays: z.array(EssayProcessingRefSchema),
 });
 export type BatchEssaysReadyV1 = z.output<typeof BatchEssaysReadyV1Schema>;
 
 /** Start the spellcheck phase for a batch's essays (`batch.spellcheck.initiate.command`). */
 export const BatchSpellcheckInitiateCommandV1Schema = BaseEventDataSchema.extend({
-  batch_id: z.string().min(1),
+  batch_id: EntityIdSchema,
   essays_to_process: z.array(EssayProcessingRefSchema).min(1),
   language: SpellcheckLanguageSchema.default('en'),
 });
@@ -95,30 +95,30 @@ export type BatchSpellcheckInitiateCommandV1 = z.output<
 
 /** How a phase ended for a whole batch (`els.batch.phase.outcome`), announced once. */
 export const BatchPhaseOutcomeV1Schema = BaseEventDataSchema.extend({
-  batch_id: z.string().min(1),
+  batch_id: EntityIdSchema,
   phase_name: z.string().min(1),
   phase_status: z.enum(['completed_successfully', 'completed_with_failures', 'failed_critically']),
   processed_essays: z.array(EssayProcessingRefSchema),
-  failed_essay_ids: z.array(z.string().min(1)),
+  failed_essay_ids: z.array(EntityIdSchema),
 });
 export type BatchPhaseOutcomeV1 = z.output<typeof BatchPhaseOutcomeV1Schema>;
 
 /** Stop a batch (`batch.cancel.command`): the batch actor moves to `cancelled`. */
 export const BatchCancelCommandV1Schema = BaseEventDataSchema.extend({
-  batch_id: z.string().min(1),
+  batch_id: EntityIdSchema,
   reason: z.string().max(1_000).default('cancelled by the teacher'),
 });
 export type BatchCancelCommandV1 = z.output<typeof BatchCancelCommandV1Schema>;
 
 /** Run the current phase again for a concluded batch's failed essays (`batch.retry.command`). */
 export const BatchRetryCommandV1Schema = BaseEventDataSchema.extend({
-  batch_id: z.string().min(1),
+  batch_id: EntityIdSchema,
 });
 export type BatchRetryCommandV1 = z.output<typeof BatchRetryCommandV1Schema>;
 
 /** A batch actor changed state (`batch.lifecycle.state.updated`): the batch's live status. */
 export const BatchLifecycleStateUpdatedV1Schema = BaseEventDataSchema.extend({
-  batch_id: z.string().min(1),
+  batch_id: EntityIdSchema,
   from_status: BatchStatusSchema.nullable(),
   to_status: BatchStatusSchema,
   cause_event_id: z.string().nullable().default(null),
@@ -127,7 +127,7 @@ export type BatchLifecycleStateUpdatedV1 = z.output<typeof BatchLifecycleStateUp
 
 /** An essay actor changed state (`essay.lifecycle.state.updated`): the live status feed. */
 export const EssayLifecycleStateUpdatedV1Schema = BaseEventDataSchema.extend({
-  batch_id: z.string().nullable().default(null),
+  batch_id: EntityIdSchema.nullable().default(null),
   from_status: EssayStatusSchema.nullable(),
   to_status: EssayStatusSchema,
   cause_event_id: z.string().nullable().default(null),

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { ContentTypeSchema } from '../enums/content-type.ts';
 import { ProcessingStageSchema } from '../enums/processing-stage.ts';
-import { IsoDateTime } from './primitives.ts';
+import { EntityIdSchema, IsoDateTime } from './primitives.ts';
 
 /** Which entity (essay, batch) an event is about. */
 export const EntityReferenceSchema = z.object({
-  entity_id: z.string().min(1),
+  entity_id: EntityIdSchema,
   entity_type: z.string().min(1),
-  parent_id: z.string().min(1).nullable().default(null),
+  parent_id: EntityIdSchema.nullable().default(null),
 });
 export type EntityReference = z.output<typeof EntityReferenceSchema>;
 

@@ -7,6 +7,19 @@ export const IsoDateTime = z.iso.datetime({ offset: true });
 /** A UUID string in canonical form. */
 export const UuidString = z.uuid();
 
+/**
+ * The one id policy for essays and batches, enforced at every boundary (events, HTTP paths):
+ * 1-128 characters of A-Z, a-z, 0-9, `_`, `-` and `:`. So an id is always a valid NATS subject
+ * token and URL path segment, never holds NUL (Postgres refuses it in text), and stays well
+ * under HTTP's line limits. UUIDs and the api's `<batch uuid>-0001` essay ids qualify.
+ */
+export const ENTITY_ID_PATTERN = /^[A-Za-z0-9_:-]{1,128}$/;
+
+/** An essay or batch id under `ENTITY_ID_PATTERN`. */
+export const EntityIdSchema = z
+  .string()
+  .regex(ENTITY_ID_PATTERN, 'must be 1-128 characters of A-Z a-z 0-9 _ - :');
+
 /** Now, as an ISO-8601 UTC string. */
 export function nowIso(): string {
   return new Date().toISOString();

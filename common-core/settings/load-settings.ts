@@ -58,6 +58,10 @@ export function loadSettings<S extends z.ZodObject>(
 function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_value')
     return `must be one of ${issue.values.map(String).join(', ')}`;
+  // A pattern's own message says what is expected ("must be a postgres:// URL"); zod's default
+  // for it names the regex, which a reader cannot act on.
+  if (issue.code === 'invalid_format' && issue.format === 'regex')
+    return issue.message.startsWith('Invalid string') ? 'has the wrong format' : issue.message;
   if (issue.code === 'invalid_format') return `must be a valid ${issue.format}`;
   return issue.message;
 }

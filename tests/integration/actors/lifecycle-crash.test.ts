@@ -65,14 +65,8 @@ describe('lifecycle host process killed mid-stream (real Kafka and Postgres)', (
     const publisher = await KafkaPublisher.connect(testKafka());
     let host = await startHost();
     try {
+      // The batch starts its phase itself once every essay is provisioned.
       await publisher.publish([...f.essayIds.map((id) => f.provisioned(id)), f.registered()]);
-      await waitFor(
-        'batch ready',
-        async () => (await statuses('batch', [f.batchId]))[0] === 'ready_for_pipeline_execution',
-        60_000,
-        100,
-      );
-      await publisher.publish([f.initiate()]);
       await waitFor(
         'all requested',
         async () =>

@@ -160,6 +160,25 @@ describe('lifecycle host on the memory bus and PGlite', () => {
     expect(await status('essay', e0)).toBe('essay_all_processing_completed');
   });
 
+  it('an event with an id outside the id policy is dead-lettered at once as poison (bug: NUL was retried six times)', async () => {
+    const f = FlowFixture.create(1);
+    const pub = await bus.publisher();
+    const bad = f.provisioned('a\u0000b');
+    const long = f.provisioned('e'.repeat(129));
+    await pub.publish([bad, long, f.registered()]);
+    const dlt = () => bus.messages(`${topicName(ProcessingEvent.ESSAY_CONTENT_PROVISIONED)}.DLT`);
+    await waitFor('both dead-lettered', () => dlt().length === 2);
+    for (const m of dlt()) {
+      const body = JSON.parse(Buffer.from(m.value).toString()) as {
+        error: { code: string; message: string };
+        attempts: number;
+      };
+      expect(body.error.code).toBe('HULEEDU_INVALID_PAYLOAD');
+      expect(body.error.message).toContain('entity_id');
+      expect(body.attempts).toBe(0);
+    }
+  });
+
   it('serves essay state and timeline over HTTP', async () => {
     const { buildLifecycleApp } = await import('../../../actors/lifecycle/app.ts');
     const app = await buildLifecycleApp(host, new Registry());
@@ -179,6 +198,15 @@ describe('lifecycle host on the memory bus and PGlite', () => {
     });
     expect(timeline.json<{ transitions: unknown[] }>().transitions).toHaveLength(3);
     expect((await app.inject({ method: 'GET', url: '/v1/essays/nope' })).statusCode).toBe(404);
+    // Ids outside the id policy are a clear 400, never a 500 from Postgres (bug: NUL) or a 414.
+    for (const bad of ['%00', `a${'x'.repeat(200)}`, 'a.b', 'a%20b']) {
+      const r = await app.inject({ method: 'GET', url: `/v1/essays/${bad}` });
+      expect(r.statusCode, bad).toBe(400);
+      expect(r.json().code).toBe('HULEEDU_BAD_REQUEST');
+      expect(
+        (await app.inject({ method: 'GET', url: `/v1/essays/${bad}/timeline` })).statusCode,
+      ).toBe(400);
+    }
     expect(
       (await app.inject({ method: 'GET', url: `/v1/batches/${f.batchId}` })).json(),
     ).toMatchObject({ batch_id: f.batchId });

@@ -60,6 +60,9 @@ describe('loadSettings', () => {
     ]);
     expect(err.message).toContain('Invalid settings for content');
     expect(err.message).toContain('CONTENT_MODE: must be one of fs, postgres');
+    // The patterns' own words (bug: both said "must be a valid regex").
+    expect(err.message).toContain('DATABASE_URL: must be a postgres:// URL');
+    expect(err.message).toContain('KAFKA_BROKERS: each entry must be host:port');
     expect(err.message).not.toContain('hunter2');
     expect(err.message).not.toContain('s3');
   });
