@@ -15,7 +15,7 @@ import {
 import { openDatabase } from '../db/index.ts';
 import { envelopeDecoder, MemoryBus, silentLogger } from '../messaging/index.ts';
 import type { ContentStore } from '../services/content/store/content-store.ts';
-import { storageIdOf } from '../services/content/store/content-store.ts';
+import { storageIdOf, TEXT_CONTENT_TYPE } from '../services/content/store/content-store.ts';
 import type { SpellCheckFn } from '../services/spellchecker/engine/spell-check.ts';
 import { processMessage } from '../services/spellchecker/process-message.ts';
 
@@ -87,8 +87,8 @@ export async function runEmbeddedBatch(options: EmbeddedOptions): Promise<Embedd
         },
         storeText: async (text) => {
           const body = Buffer.from(text, 'utf8');
-          const id = storageIdOf(body);
-          await options.store.put(id, body, 'text/plain; charset=utf-8');
+          const id = storageIdOf(body, TEXT_CONTENT_TYPE);
+          await options.store.put(id, body, TEXT_CONTENT_TYPE);
           return id;
         },
         spellCheck: options.spellCheck,
@@ -155,8 +155,8 @@ export async function runEmbeddedBatch(options: EmbeddedOptions): Promise<Embedd
     ]);
     for (const e of essays) {
       const body = Buffer.from(e.text, 'utf8');
-      const id = storageIdOf(body);
-      await options.store.put(id, body, 'text/plain; charset=utf-8');
+      const id = storageIdOf(body, TEXT_CONTENT_TYPE);
+      await options.store.put(id, body, TEXT_CONTENT_TYPE);
       textIds.set(e.essayId, id);
       const provisioned = makeEnvelope({
         event: ProcessingEvent.ESSAY_CONTENT_PROVISIONED,

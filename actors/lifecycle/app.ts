@@ -7,7 +7,7 @@ import {
   HuleEduError,
 } from '../../common-core/index.ts';
 import { correlationEcho, correlationIdOf } from '../../services/http/correlation-id.ts';
-import { errorHandler } from '../../services/http/error-handler.ts';
+import { errorHandler, frameworkErrors } from '../../services/http/error-handler.ts';
 import { httpMetrics } from '../../services/http/http-metrics.ts';
 import type { LifecycleHost } from './host.ts';
 
@@ -21,6 +21,7 @@ export async function buildLifecycleApp(
     logger: false,
     genReqId: correlationIdOf,
     routerOptions: { maxParamLength: 1_000 },
+    frameworkErrors,
   });
   await app.register(errorHandler);
   await app.register(correlationEcho);

@@ -29,8 +29,9 @@ import {
 import type { ActorRepository } from '../../db/index.ts';
 import type { ContentClient } from '../content/content-client.ts';
 import { CORRELATION_HEADER, correlationEcho, correlationIdOf } from '../http/correlation-id.ts';
-import { errorHandler } from '../http/error-handler.ts';
+import { errorHandler, frameworkErrors } from '../http/error-handler.ts';
 import { httpMetrics } from '../http/http-metrics.ts';
+import { timedServer } from '../http/timed-server.ts';
 import { authentication, type TokenVerification } from './auth.ts';
 import { streamBatchEvents } from './batch-events.ts';
 import type { BatchRecord, BatchRegistry, EssayRecord } from './batch-registry.ts';
@@ -166,6 +167,9 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
       disableRequestLogging: true,
     }),
     bodyLimit: deps.limits.maxEssays * deps.limits.maxEssayBytes + 1_000_000,
+    // A request must arrive within this time: stalled uploads do not hold memory forever.
+    serverFactory: timedServer(120_000),
+    frameworkErrors,
     // Params longer than any id reach validation, which answers 400 (not the router's 414).
     routerOptions: { maxParamLength: 1_000 },
   }).withTypeProvider<ZodTypeProvider>();

@@ -4,14 +4,26 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import type { Registry } from 'prom-client';
 import { HuleEduError } from '../../common-core/index.ts';
 import { correlationEcho, correlationIdOf } from '../http/correlation-id.ts';
-import { errorHandler } from '../http/error-handler.ts';
+import { errorHandler, frameworkErrors } from '../http/error-handler.ts';
 import { httpMetrics } from '../http/http-metrics.ts';
-import { type ContentStore, STORAGE_ID, storageIdOf } from './store/content-store.ts';
+import { timedServer } from '../http/timed-server.ts';
+import {
+  type ContentStore,
+  isActiveContentType,
+  normalizeContentType,
+  STORAGE_ID,
+  storageIdOf,
+} from './store/content-store.ts';
 
 export interface ContentAppDeps {
   store: ContentStore;
   /** Largest accepted upload in bytes. */
   maxBytes: number;
+  /**
+   * A request (headers and body) must arrive within this many ms, or the connection is closed:
+   * a stalled upload may not hold its memory forever. Default 30 s.
+   */
+  requestTimeoutMs?: number;
   logger?: FastifyServerOptions['logger'];
   registry?: Registry;
 }
@@ -33,6 +45,8 @@ export async function buildApp(deps: ContentAppDeps): Promise<FastifyInstance> {
       disableRequestLogging: true,
     }),
     bodyLimit: deps.maxBytes,
+    serverFactory: timedServer(deps.requestTimeoutMs ?? 30_000),
+    frameworkErrors,
     // Ids come from the URL; keep them out of the router's regex engine.
     routerOptions: { maxParamLength: 200 },
   });
@@ -83,8 +97,8 @@ export async function buildApp(deps: ContentAppDeps): Promise<FastifyInstance> {
           'request body is empty: send the content as the raw body',
         );
       }
-      const storageId = storageIdOf(body);
-      const contentType = request.headers['content-type'] ?? 'application/octet-stream';
+      const contentType = normalizeContentType(request.headers['content-type']);
+      const storageId = storageIdOf(body, contentType);
       const outcome = await deps.store.put(storageId, body, contentType);
       request.log.debug({ storage_id: storageId, bytes: body.length, outcome }, 'content stored');
       return reply.status(201).send({ storage_id: storageId });
@@ -116,6 +130,14 @@ export async function buildApp(deps: ContentAppDeps): Promise<FastifyInstance> {
       const found = await deps.store.get(storageId);
       if (!found)
         throw new HuleEduError('HULEEDU_NOT_FOUND', `no content with storage_id ${storageId}`);
+      // Never sniffed, never run: active types (HTML, SVG, script) are served as downloads.
+      reply.header('x-content-type-options', 'nosniff');
+      reply.header('content-security-policy', "default-src 'none'; sandbox");
+      if (isActiveContentType(normalizeContentType(found.contentType)))
+        return reply
+          .header('content-type', 'application/octet-stream')
+          .header('content-disposition', `attachment; filename="${storageId}"`)
+          .send(found.body);
       return reply.header('content-type', found.contentType).send(found.body);
     },
   );

@@ -13,15 +13,18 @@ import { PgContentStore } from './store/pg-store.ts';
 runMain('content', async () => {
   const settings = loadSettings('content', ContentSettingsSchema);
   let store: ContentStore;
+  let fsStore: FsContentStore | undefined;
   if (settings.CONTENT_STORE_BACKEND === 'postgres') {
     const database = await openDatabase({ url: settings.DATABASE_URL });
     store = new PgContentStore(database.db, () => database.close());
   } else {
-    store = new FsContentStore(resolve(settings.CONTENT_STORE_PATH));
+    fsStore = new FsContentStore(resolve(settings.CONTENT_STORE_PATH));
+    store = fsStore;
   }
   const app = await buildApp({
     store,
     maxBytes: settings.CONTENT_MAX_BYTES,
+    requestTimeoutMs: settings.CONTENT_REQUEST_TIMEOUT_MS,
     logger: { level: settings.LOG_LEVEL },
   });
   onShutdownSignal(() => app.close(), app.log);
@@ -29,5 +32,13 @@ runMain('content', async () => {
   app.log.info(
     { backend: settings.CONTENT_STORE_BACKEND, max_bytes: settings.CONTENT_MAX_BYTES },
     'content service ready',
+  );
+  // In the background: a large store takes a while to walk, and nothing waits for it.
+  void fsStore?.sweepTemporaryFiles().then(
+    (removed) => {
+      if (removed > 0) app.log.warn({ removed }, 'removed temporary files of interrupted writes');
+    },
+    (error: unknown) =>
+      app.log.warn({ err: (error as Error).message }, 'temporary file sweep failed'),
   );
 });

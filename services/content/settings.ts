@@ -13,6 +13,8 @@ export const ContentSettingsSchema = z.object({
     .min(1)
     .max(1024 * 1024 * 1024)
     .default(10 * 1024 * 1024),
+  /** A request (headers and body) must arrive within this long, or the connection is closed. */
+  CONTENT_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   DATABASE_URL: InfraSettingsShape.DATABASE_URL,
   LOG_LEVEL: InfraSettingsShape.LOG_LEVEL,
 });

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ErrorCodes, HuleEduError } from '../../common-core/index.ts';
 
@@ -30,6 +30,23 @@ const FASTIFY_CODES: Record<string, keyof typeof ErrorCodes> = {
   FST_JWT_BAD_REQUEST: 'HULEEDU_INVALID_TOKEN',
   FST_JWT_BAD_COOKIE_REQUEST: 'HULEEDU_INVALID_TOKEN',
 };
+
+/**
+ * Fastify's `frameworkErrors` server option: errors raised before routing (a malformed
+ * %-encoding in the URL, an unparseable content type) get the platform's error shape too,
+ * not Fastify's own.
+ */
+export function frameworkErrors(
+  error: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const mapped = error.code ? FASTIFY_CODES[error.code] : undefined;
+  const code = mapped ?? 'HULEEDU_BAD_REQUEST';
+  void reply
+    .status(ErrorCodes[code].http)
+    .send({ code, message: error.message } satisfies ErrorBody);
+}
 
 /** Every error becomes JSON `{code, message}` with the status of its code; 5xx are logged. */
 export const errorHandler = fp(

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ContentStore, STORAGE_ID, type StoredContent } from './content-store.ts';
 
@@ -53,6 +54,36 @@ export class FsContentStore implements ContentStore {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * Remove temporary files that writes left behind (a process killed between creating and
+   * renaming one). Only those older than `olderThanMs`: a live write of another process sharing
+   * the volume is never touched. Resolves to how many were removed.
+   */
+  async sweepTemporaryFiles(olderThanMs = 10 * 60_000, now = Date.now()): Promise<number> {
+    let removed = 0;
+    const walk = async (dir: string, depth: number): Promise<void> => {
+      let entries: Dirent[];
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch {
+        return; // the store is new, or the directory went away meanwhile
+      }
+      for (const entry of entries) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory() && depth < 2) await walk(path, depth + 1);
+        else if (entry.isFile() && entry.name.includes('.tmp-')) {
+          const info = await stat(path).catch(() => undefined);
+          if (info && now - info.mtimeMs > olderThanMs) {
+            await rm(path, { force: true });
+            removed++;
+          }
+        }
+      }
+    };
+    await walk(this.root, 0);
+    return removed;
   }
 
   async close(): Promise<void> {}

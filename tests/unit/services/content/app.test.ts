@@ -32,7 +32,9 @@ describe('content service API', () => {
     expect(post.statusCode).toBe(201);
     const { storage_id } = post.json<{ storage_id: string }>();
     expect(storage_id).toMatch(/^[0-9a-f]{32}$/);
-    expect(storage_id).toBe(storageIdOf(Buffer.from('Ths is an esay.')));
+    expect(storage_id).toBe(
+      storageIdOf(Buffer.from('Ths is an esay.'), 'text/plain; charset=utf-8'),
+    );
     const get = await app.inject({ method: 'GET', url: `/v1/content/${storage_id}` });
     expect(get.statusCode).toBe(200);
     expect(get.body).toBe('Ths is an esay.');
