@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { decodeText } from '../services/api/essay-input.ts';
 import { FsContentStore } from '../services/content/store/fs-store.ts';
 import { SpellingEngine, spellCheckWith } from '../services/spellchecker/spelling/index.ts';
 import { type EmbeddedReport, runEmbeddedBatch } from './embedded-pipeline.ts';
@@ -33,6 +34,7 @@ export function parseProcessArgs(argv: readonly string[]): ProcessArgs | string 
 export async function processCommand(
   args: ProcessArgs,
   print: (line: string) => void,
+  warn: (line: string) => void = (line) => console.error(`huleedu process: ${line}`),
 ): Promise<EmbeddedReport> {
   const input = resolve(args.input);
   const files = statSync(input).isDirectory()
@@ -42,10 +44,19 @@ export async function processCommand(
         .map((f) => join(input, f))
     : [input];
   if (files.length === 0) throw new Error(`no .txt files in ${input}`);
+  // Decoded strictly: a Latin-1 or binary file is reported by name and left out, never
+  // "corrected" as mangled text (bug: "Café" came back as "Caf\uFFFD").
+  const essays: { name: string; text: string }[] = [];
+  for (const f of files) {
+    const decoded = decodeText(readFileSync(f));
+    if ('problem' in decoded) warn(`skipped ${basename(f)}: it ${decoded.problem}`);
+    else essays.push({ name: basename(f), text: decoded.text });
+  }
+  if (essays.length === 0) throw new Error(`no readable .txt essays in ${input}`);
   const data = resolve(args.data);
   mkdirSync(data, { recursive: true });
   const report = await runEmbeddedBatch({
-    essays: files.map((f) => ({ name: basename(f), text: readFileSync(f, 'utf8') })),
+    essays,
     store: new FsContentStore(join(data, 'content')),
     databaseUrl: `pglite://${join(data, 'pglite')}`,
     spellCheck: spellCheckWith(new SpellingEngine()),

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,6 +42,49 @@ describe('huleedu process (embedded mode)', () => {
       ]);
       expect(readFileSync(join(dir, 'out', '01-holiday.txt'), 'utf8')).toContain(
         'I believe that it was because my friend came with us.',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves out a Latin-1 or binary file, named, and corrects the rest (bug: "Café" came back as "Caf\uFFFD")', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smoke-embedded-enc-'));
+    try {
+      const input = join(dir, 'in');
+      mkdirSync(input);
+      writeFileSync(
+        join(input, 'a-latin1.txt'),
+        Buffer.from('The caf\u00e9 near our school is my favorit place.', 'latin1'),
+      );
+      writeFileSync(
+        join(input, 'b-binary.txt'),
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01, 0x02]),
+      );
+      writeFileSync(join(input, 'c-utf8.txt'), 'The caf\u00e9 near our school is my favorit place.');
+      const r = spawnSync(
+        'npx',
+        [
+          'tsx',
+          'cli/huleedu.ts',
+          'process',
+          input,
+          '--out',
+          join(dir, 'out'),
+          '--data',
+          join(dir, 'data'),
+          '--json',
+        ],
+        { cwd: new URL('../../', import.meta.url).pathname, encoding: 'utf8', timeout: 120_000 },
+      );
+      expect(r.stderr).toContain('skipped a-latin1.txt: it is not UTF-8 text');
+      expect(r.stderr).toContain('skipped b-binary.txt');
+      const report = JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as {
+        essays: { name: string }[];
+      };
+      expect(report.essays.map((e) => e.name)).toEqual(['c-utf8.txt']);
+      expect(readFileSync(join(dir, 'out', 'c-utf8.txt'), 'utf8')).toBe(
+        'The caf\u00e9 near our school is my favorite place.',
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
