@@ -1,12 +1,15 @@
 import type { Registry } from 'prom-client';
 import type {
+  BatchItem,
   Logger,
   MessageBus,
   MessageConsumer,
   MessagePublisher,
+  OutgoingMessage,
 } from '../../common-core/index.ts';
 import { ActorRepository, AdvisoryLease, type Database, OutboxRepository } from '../../db/index.ts';
 import { MACHINE_DEFINITIONS } from '../../machines/index.ts';
+import { deadLetterFor } from '../../messaging/index.ts';
 import {
   ActorRuntime,
   type Delivery,
@@ -81,14 +84,50 @@ export async function startLifecycleHost(options: LifecycleHostOptions): Promise
     intervalMs: options.timerIntervalMs ?? 250,
     lease: timerLease,
   });
+  /**
+   * Events for actors that were never created (a result for an essay nobody registered, a
+   * cancel for a batch that does not exist) go to the dead-letter topic with the reason, and are
+   * logged: applied to nothing, they would otherwise leave no trace. After the commit, so a
+   * failure here retries the batch, whose applied part the journal then absorbs.
+   */
+  const deadLetterUnknown = async (
+    items: readonly BatchItem<Delivery[]>[],
+    unknown: readonly Delivery[],
+  ): Promise<void> => {
+    const dead = new Set(unknown);
+    const letters: OutgoingMessage[] = [];
+    for (const item of items) {
+      const missing = item.value.filter((d) => dead.has(d));
+      if (missing.length === 0) continue;
+      const names = missing.map((d) => `${d.actorType} ${d.actorId}`).join(', ');
+      const error = {
+        code: 'HULEEDU_NOT_FOUND',
+        message: `no ${names}: ${missing[0]?.event.type} was for an actor that was never created`,
+        retryable: false,
+      };
+      options.logger.warn(
+        {
+          topic: item.message.topic,
+          partition: item.message.partition,
+          offset: item.message.offset,
+          code: error.code,
+          reason: error.message.slice(0, 300),
+        },
+        'message dead-lettered',
+      );
+      letters.push(deadLetterFor(item.message, error, options.groupId, 1));
+    }
+    if (letters.length > 0) await publisher.publish(letters);
+  };
   const consumer: MessageConsumer = await options.bus.consumeBatches<Delivery[]>({
     groupId: options.groupId,
     topics: options.topics ?? LIFECYCLE_TOPICS,
     maxBatchSize: options.maxBatchSize ?? 500,
     decode: (message) => routeMessage(message, options.essayDefaults),
     handleBatch: async (items) => {
-      await runtime.process(items.flatMap((i) => i.value));
+      const result = await runtime.process(items.flatMap((i) => i.value));
       relay.poke();
+      if (result.unknownActors.length > 0) await deadLetterUnknown(items, result.unknownActors);
     },
   });
   relay.start();

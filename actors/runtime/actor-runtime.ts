@@ -144,7 +144,13 @@ export class ActorRuntime {
     precheck: boolean,
   ): Promise<ProcessResult> {
     const started = performance.now();
-    const result: ProcessResult = { applied: 0, rejected: 0, duplicates: 0, stateChanges: [] };
+    const result: ProcessResult = {
+      applied: 0,
+      rejected: 0,
+      duplicates: 0,
+      stateChanges: [],
+      unknownActors: [],
+    };
     if (deliveries.length === 0) return result;
     const { repository, cache, metrics } = this.deps;
     const now = this.now();
@@ -232,8 +238,10 @@ export class ActorRuntime {
       }
       const before = w.snapshot;
       if (!before) {
-        // No such actor and nothing to create it from: counted, not journaled (no timeline).
+        // No such actor and nothing to create it from: counted, not journaled (no timeline); the
+        // caller dead-letters it, so that it leaves a trace.
         result.rejected++;
+        result.unknownActors.push(d);
         metrics?.rejected.inc({ actor_type: d.actorType, event: d.event.type });
         continue;
       }

@@ -18,4 +18,6 @@ export interface ProcessResult {
   rejected: number;
   duplicates: number;
   stateChanges: { actorType: string; actorId: string; from: string | null; to: string }[];
+  /** Deliveries to actors that do not exist and that nothing could create (counted as rejected). */
+  unknownActors: Delivery[];
 }

@@ -61,7 +61,10 @@ describe('huleedu process (embedded mode)', () => {
         join(input, 'b-binary.txt'),
         Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01, 0x02]),
       );
-      writeFileSync(join(input, 'c-utf8.txt'), 'The caf\u00e9 near our school is my favorit place.');
+      writeFileSync(
+        join(input, 'c-utf8.txt'),
+        'The caf\u00e9 near our school is my favorit place.',
+      );
       const r = spawnSync(
         'npx',
         [

@@ -179,6 +179,23 @@ describe('lifecycle host on the memory bus and PGlite', () => {
     }
   });
 
+  it('a result for an essay nobody registered is dead-lettered with the reason (bug: dropped with no trace)', async () => {
+    const f = FlowFixture.create(1);
+    const pub = await bus.publisher();
+    const stray = f.result('never-registered-essay', true);
+    await pub.publish([stray]);
+    const dlt = () =>
+      bus.messages(`${topicName(ProcessingEvent.ESSAY_SPELLCHECK_RESULT_RECEIVED)}.DLT`);
+    await waitFor('the stray result dead-lettered', () => dlt().length === 1);
+    const body = JSON.parse(Buffer.from(dlt()[0]?.value ?? []).toString()) as {
+      error: { code: string; message: string };
+      original: { key: string };
+    };
+    expect(body.error.code).toBe('HULEEDU_NOT_FOUND');
+    expect(body.error.message).toContain('essay never-registered-essay');
+    expect(body.original.key).toBe('never-registered-essay');
+  });
+
   it('serves essay state and timeline over HTTP', async () => {
     const { buildLifecycleApp } = await import('../../../actors/lifecycle/app.ts');
     const app = await buildLifecycleApp(host, new Registry());
