@@ -10,8 +10,10 @@
  *   huleedu submit <folder> submit a folder to the distributed stack's api and follow it
  *   huleedu status <batch>  follow a submitted batch to its end
  *   huleedu token --sub T   print a development token
+ *   huleedu dlt ...         list, show and replay dead letters
  */
 import { TOPIC_MAPPING } from '../common-core/index.ts';
+import { dltCommand } from './dlt-command.ts';
 import { parseProcessArgs, processCommand } from './process-command.ts';
 import { spellCommand, suggestCommand } from './spell-commands.ts';
 import { statusCommand, submitCommand, tokenCommand, UsageError } from './submit-command.ts';
@@ -32,7 +34,11 @@ const USAGE = `usage:
   huleedu status <batch_id> [--api URL] [--token T] [--out DIR]
                           follow a submitted batch to its end (resumes after Ctrl-C)
   huleedu token --sub <teacher> [--expires-in SECONDS]
-                          print a development token (HS256 with API_JWT_SECRET or the dev secret)`;
+                          print a development token (HS256 with API_JWT_SECRET or the dev secret)
+  huleedu dlt list --topic <topic> [--json]
+  huleedu dlt show <partition:offset> --topic <topic>
+  huleedu dlt replay --topic <topic> (--all | --only <p:o>,... | --code <HULEEDU_...>) [--dry-run]
+                          inspect a topic's dead letters; replay chosen ones to it after a fix`;
 
 async function main(argv: string[]): Promise<number> {
   const [group, command] = argv;
@@ -51,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
     if (group === 'submit') return await submitCommand(argv.slice(1), (l) => console.log(l));
     if (group === 'status') return await statusCommand(argv.slice(1), (l) => console.log(l));
     if (group === 'token') return tokenCommand(argv.slice(1), (l) => console.log(l));
+    if (group === 'dlt') return await dltCommand(argv.slice(1), (l) => console.log(l));
   } catch (error) {
     // node:util parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for bad options.
     const code = (error as { code?: string }).code ?? '';

@@ -15,6 +15,7 @@ export * from './kafka/kafka-consumer.ts';
 export * from './kafka/kafka-publisher.ts';
 export * from './kafka/kafka-refusal.ts';
 export * from './kafka/topic-admin.ts';
+export * from './kafka/topic-reader.ts';
 export * from './memory/memory-bus.ts';
 export * from './nats/jetstream-bus.ts';
 export * from './nats/jetstream-consumer.ts';
