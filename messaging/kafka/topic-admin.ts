@@ -17,6 +17,35 @@ export interface EnsureTopicsResult {
 }
 
 /**
+ * Wait until the broker's metadata lists every topic with a leader for each partition. Created
+ * "with leaders", a topic can still be missing from a metadata answer for a moment, most on a
+ * busy machine; a client that asks then fails with "This server does not host this
+ * topic-partition" (seen in CI on a loaded 2-core machine).
+ */
+async function untilMetadataShows(
+  admin: ReturnType<Kafka['admin']>,
+  topics: readonly string[],
+  deadline: number,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics: [...topics] });
+      const ready = meta.topics.every(
+        (t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0),
+      );
+      if (ready && meta.topics.length === topics.length) return;
+    } catch {
+      // not in the metadata yet
+    }
+    if (Date.now() > deadline)
+      throw new DependencyUnavailableError(
+        `topics ${topics.join(', ')} were created but never appeared in the broker's metadata`,
+      );
+    await sleep(Math.min(50 * attempt, 500));
+  }
+}
+
+/**
  * Create the topics that do not exist yet (idempotent). While the broker is starting,
  * retries with capped backoff until `timeoutMs`, then throws naming the brokers.
  */
@@ -42,6 +71,7 @@ export async function ensureTopics(
             replicationFactor: options.replicationFactor,
           })),
         });
+        await untilMetadataShows(admin, missing, deadline);
       }
       return { created: missing, existing: options.topics.filter((t) => existing.has(t)) };
     } catch (error) {

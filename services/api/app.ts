@@ -23,10 +23,13 @@ import {
   EntityIdSchema,
   formatIssues,
   HuleEduError,
+  isRetryable,
   liveSubject,
   type MessagePublisher,
+  type OutgoingMessage,
 } from '../../common-core/index.ts';
 import type { ActorRepository } from '../../db/index.ts';
+import { backoffDelay, sleep } from '../../messaging/index.ts';
 import type { ContentClient } from '../content/content-client.ts';
 import { CORRELATION_HEADER, correlationEcho, correlationIdOf } from '../http/correlation-id.ts';
 import { errorHandler, frameworkErrors } from '../http/error-handler.ts';
@@ -49,6 +52,8 @@ import { type ActorState, batchUrls, batchView } from './views.ts';
 
 /** Languages the pipeline implements (the spell checker's); others are refused up front. */
 export const SUPPORTED_LANGUAGES = ['en'] as const;
+const PUBLISH_BACKOFF = { maxRetries: 0, initialDelayMs: 100, maxDelayMs: 2_000 };
+
 /** Batch states a retry starts from. */
 const RETRYABLE_BATCH_STATUSES: ReadonlySet<string> = new Set([
   'completed_with_failures',
@@ -69,6 +74,11 @@ export interface ApiDeps {
   auth: TokenVerification;
   limits: EssayLimits & { maxFileBytes: number; ratePerMinute: number };
   heartbeatMs: number;
+  /**
+   * How long a publish to NATS is retried before the request fails with 503: a NATS restart
+   * (seconds) is waited out instead of being passed on to every teacher. Default 30 s.
+   */
+  publishPatienceMs?: number;
   /** Whether the api can serve: its database and NATS answer. */
   healthy: () => Promise<{ ok: boolean; checks: Record<string, boolean> }>;
   registry?: Registry;
@@ -218,6 +228,27 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     },
   });
 
+  /**
+   * Run `call`, retrying a transient failure (NATS or the content service restarting) for up
+   * to `publishPatienceMs`: a dependency that is back within seconds is waited out instead of
+   * answering every teacher 503.
+   */
+  const patiently = async <T>(call: () => Promise<T>): Promise<T> => {
+    const deadline = Date.now() + (deps.publishPatienceMs ?? 30_000);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!isRetryable(error) || Date.now() >= deadline) throw error;
+        await sleep(
+          Math.min(backoffDelay(PUBLISH_BACKOFF, attempt), Math.max(0, deadline - Date.now())),
+        );
+      }
+    }
+  };
+  const publish = (messages: readonly OutgoingMessage[]): Promise<void> =>
+    patiently(() => deps.publisher.publish(messages));
+
   /** A batch of the requesting teacher, or 404 (also for another teacher's: never a hint). */
   const ownBatch = async (teacherId: string, batchId: string): Promise<BatchRecord> => {
     const batch = await deps.batches.get(batchId);
@@ -315,8 +346,8 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
           ...batchUrls(batch.batchId),
         });
       /** Publish a recorded batch's events (again: ids are deterministic) and mark it published. */
-      const publish = async (batch: BatchRecord, essays: readonly EssayRecord[]) => {
-        await deps.publisher.publish(submissionEvents(batch, essays));
+      const publishBatch = async (batch: BatchRecord, essays: readonly EssayRecord[]) => {
+        await publish(submissionEvents(batch, essays));
         await deps.batches.markPublished(batch.batchId);
       };
       if (key !== undefined) {
@@ -324,7 +355,7 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
         if (existing) {
           const essays = await deps.batches.essays(existing.batchId);
           // A request that crashed between recording and publishing is finished now.
-          if (existing.publishedAt === null) await publish(existing, essays);
+          if (existing.publishedAt === null) await publishBatch(existing, essays);
           reply.header('idempotent-replayed', 'true');
           return answer(existing, essays);
         }
@@ -393,7 +424,7 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
 
       const correlationId = UUID.test(request.id) ? request.id : randomUUID();
       const textIds = await mapLimit(input.essays, 16, (e) =>
-        deps.content.storeText(e.text, correlationId),
+        patiently(() => deps.content.storeText(e.text, correlationId)),
       );
       const batchId = key === undefined ? randomUUID() : derivedUuid('api-batch', teacherId, key);
       const essays: EssayRecord[] = input.essays.map((e, i) => ({
@@ -417,7 +448,7 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
         essays,
       );
       const recorded = created ? essays : await deps.batches.essays(batch.batchId);
-      if (created || batch.publishedAt === null) await publish(batch, recorded);
+      if (created || batch.publishedAt === null) await publishBatch(batch, recorded);
       request.log.info(
         { batch_id: batch.batchId, essays: recorded.length, teacher: teacherId },
         'batch submitted',
@@ -557,7 +588,7 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
           'HULEEDU_CONFLICT',
           `batch ${batch.batchId} is already ${state.status}`,
         );
-      await deps.publisher.publish([cancelCommand(batch, `cancelled by ${request.teacherId}`)]);
+      await publish([cancelCommand(batch, `cancelled by ${request.teacherId}`)]);
       return reply
         .status(202)
         .send({ batch_id: batch.batchId, status: 'cancel_requested' as const });
@@ -596,7 +627,7 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
           'HULEEDU_CONFLICT',
           `batch ${batch.batchId} is ${state?.status ?? 'not started'}; only a batch that completed with failures or failed critically can be retried`,
         );
-      await deps.publisher.publish([retryCommand(batch, key ?? randomUUID())]);
+      await publish([retryCommand(batch, key ?? randomUUID())]);
       return reply
         .status(202)
         .send({ batch_id: batch.batchId, status: 'retry_requested' as const, essay_ids: failed });

@@ -61,11 +61,26 @@ export const authentication = fp(
             kid?: string;
             alg?: string;
           };
-          return jwks.getPublicKey({
-            domain: url.origin,
-            ...(header.kid ? { kid: header.kid } : {}),
-            ...(header.alg ? { alg: header.alg } : {}),
-          });
+          try {
+            return await jwks.getPublicKey({
+              domain: url.origin,
+              ...(header.kid ? { kid: header.kid } : {}),
+              ...(header.alg ? { alg: header.alg } : {}),
+            });
+          } catch (error) {
+            // The provider answered but has no such key: the token is not one of its own. The
+            // provider not answering is ours to report, not the teacher's.
+            const code = (error as { code?: string }).code;
+            if (code === 'JWK_NOT_FOUND' || code === 'NO_JWKS')
+              throw new HuleEduError(
+                'HULEEDU_INVALID_TOKEN',
+                'no key of the identity provider signed this token',
+              );
+            throw new HuleEduError(
+              'HULEEDU_DEPENDENCY_UNAVAILABLE',
+              `the identity provider's keys could not be fetched: ${(error as Error).message}`,
+            );
+          }
         },
         verify: {
           algorithms: ['RS256', 'RS384', 'RS512', 'ES256', 'ES384'],

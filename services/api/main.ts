@@ -46,6 +46,7 @@ runMain('api', async () => {
       ratePerMinute: s.API_RATE_LIMIT_PER_MINUTE,
     },
     heartbeatMs: s.API_SSE_HEARTBEAT_MS,
+    publishPatienceMs: s.API_PUBLISH_PATIENCE_MS,
     registry,
     logger: { level: s.LOG_LEVEL, base: { service: 'api' } },
     healthy: async () => {

@@ -33,6 +33,8 @@ export const ApiSettingsSchema = z
     API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
     API_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
     API_DB_POOL: z.coerce.number().int().min(1).max(100).default(10),
+    /** A publish to NATS is retried this long (a NATS restart) before the request gets 503. */
+    API_PUBLISH_PATIENCE_MS: z.coerce.number().int().min(0).default(30_000),
   })
   .refine((s) => !(s.API_JWT_SECRET && s.API_JWKS_URL), {
     message: 'set API_JWT_SECRET or API_JWKS_URL, not both',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +11,18 @@ import { signToken } from '../../cli/dev-token.ts';
 import { ProcessingEvent, topicName } from '../../common-core/index.ts';
 import { rows } from '../../db/index.ts';
 import { APP_SERVICES } from '../../deploy/app-services.ts';
+import { connectNats, JetStreamPublisher } from '../../messaging/index.ts';
+import { BatchRegistry } from '../../services/api/batch-registry.ts';
+import { submissionEvents } from '../../services/api/commands.ts';
+import { createContentClient } from '../../services/content/content-client.ts';
 import { createFreshDatabase, type FreshDatabase } from '../helpers/fresh-database.ts';
-import { DATABASE_URL, startGroupAtTopicEnds, testKafka, uniqueName } from '../helpers/infra.ts';
+import {
+  DATABASE_URL,
+  NATS_SERVERS,
+  startGroupAtTopicEnds,
+  testKafka,
+  uniqueName,
+} from '../helpers/infra.ts';
 import { alive, startStack, type TestStack } from '../helpers/stack.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
@@ -201,6 +212,97 @@ describe('distributed platform through the api (npm run stack)', () => {
     const view = await client.batch(submitted.batch_id);
     expect(view.status).toBe('cancelled');
     expect(view.done).toBe(true);
+  });
+
+  it('a retry runs the phase again for the essays that failed it', async () => {
+    // A batch the spell checker fails whole (language "sv", which the api would refuse and the
+    // engine does not implement), recorded and published exactly as the api does it.
+    const batchId = randomUUID();
+    const content = createContentClient({
+      baseUrl: `http://127.0.0.1:${stack.portOf('content')}`,
+      timeoutMs: 5_000,
+    });
+    const texts = ['Ett kort svenskt prov.', 'En annan text.'];
+    const ids = await Promise.all(texts.map((t) => content.storeText(t)));
+    content.close();
+    const { batch } = await new BatchRegistry(fresh.database.db).create(
+      {
+        batchId,
+        teacherId: 'smoke-teacher',
+        idempotencyKey: null,
+        courseCode: null,
+        language: 'sv',
+        pipeline: ['spellcheck'],
+        essayCount: 2,
+        correlationId: randomUUID(),
+      },
+      ids.map((textStorageId, i) => ({
+        essayId: `${batchId}-000${i + 1}`,
+        batchId,
+        position: i,
+        name: `sv-${i}.txt`,
+        textStorageId,
+      })),
+    );
+    const nc = await connectNats(NATS_SERVERS, 'smoke-retry');
+    try {
+      await new JetStreamPublisher(nc).publish(
+        submissionEvents(batch, await new BatchRegistry(fresh.database.db).essays(batchId)),
+      );
+    } finally {
+      await nc.close();
+    }
+    const concluded = (status: string) =>
+      waitFor(
+        `batch ${status} with every essay concluded`,
+        async () => {
+          const v = await client.batch(batchId);
+          return v.status === status && v.done ? v : undefined;
+        },
+        60_000,
+        200,
+      );
+    const first = await concluded('failed_critically');
+    expect(first.essays.map((e) => e.error?.code)).toEqual(
+      Array(2).fill('HULEEDU_UNSUPPORTED_LANGUAGE'),
+    );
+    const retry = await fetch(`${stack.apiUrl}/v1/batches/${batchId}/retry`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(retry.status).toBe(202);
+    expect(((await retry.json()) as { essay_ids: string[] }).essay_ids).toHaveLength(2);
+    // The phase ran again (still failing: the language is still unsupported), and concluded again.
+    const essayId = `${batchId}-0001`;
+    await waitFor(
+      'the essay failed its phase a second time',
+      async () => {
+        const r = await fetch(`${stack.apiUrl}/v1/essays/${essayId}/timeline`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        const t = (await r.json()) as { transitions: { to: string; rejected: boolean }[] };
+        return (
+          t.transitions.filter((x) => !x.rejected && x.to === 'spellcheck_failed').length === 2 &&
+          t.transitions.at(-1)?.to === 'essay_partially_processed_with_failures'
+        );
+      },
+      60_000,
+      200,
+    );
+    await concluded('failed_critically');
+    // A batch that did not fail cannot be retried.
+    const done = await client.submitTexts([{ name: 'ok.txt', text: 'All good here.' }]);
+    await waitFor(
+      'clean batch done',
+      async () => (await client.batch(done.batch_id)).done,
+      60_000,
+      200,
+    );
+    const refused = await fetch(`${stack.apiUrl}/v1/batches/${done.batch_id}/retry`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(refused.status).toBe(409);
   });
 
   it('stops every process it started on SIGTERM (no orphans)', async () => {

@@ -67,7 +67,8 @@ describe('spell-checker worker with real Kafka and a real content service proces
     const registry = new Registry();
     const bus = new KafkaBus(kafka, silentLogger, MessagingMetrics.for(registry));
     const results: EventEnvelope<SpellcheckResultDataV1>[] = [];
-    const essayId = uniqueName('essay');
+    // Ids follow the id policy (no dots): see ENTITY_ID_PATTERN.
+    const essayId = uniqueName('essay').replace('.', '-');
     const reader = await bus.consume({
       groupId: uniqueName('reader'),
       topics: [topicName(ProcessingEvent.ESSAY_SPELLCHECK_RESULT_RECEIVED)],

@@ -64,6 +64,8 @@ describe('api', () => {
       auth: { secret: SECRET },
       limits: { maxEssays: 3, maxEssayBytes: 200, maxFileBytes: 50_000, ratePerMinute: 1_000 },
       heartbeatMs: 1_000,
+      // A NATS outage is waited out for this long (a test of the 503 must not wait 30 s).
+      publishPatienceMs: 300,
       healthy: async () => ({ ok: true, checks: {} }),
     });
   });
