@@ -152,6 +152,17 @@ export async function startKafkaToNats(
             ),
           );
           deps.metrics.deadLetters.inc({ ...labels, reason: reason.label });
+          deps.logger.warn(
+            {
+              route: route.name,
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: m.offset,
+              code: 'HULEEDU_BRIDGE_REJECTED',
+              reason: reason.message.slice(0, 300),
+            },
+            'message dead-lettered',
+          );
           continue;
         }
         const h = natsHeaders();

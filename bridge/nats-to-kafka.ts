@@ -101,6 +101,16 @@ export async function startNatsToKafka(
   /** The dead letter of a message that cannot be bridged, counted by reason. */
   const rejected = (m: JsMsg, reason: string): OutgoingMessage => {
     deps.metrics.deadLetters.inc({ ...labels, reason: reason.split(' ')[0] ?? 'rejected' });
+    deps.logger.warn(
+      {
+        route: route.name,
+        subject: m.subject,
+        seq: m.seq,
+        code: 'HULEEDU_BRIDGE_REJECTED',
+        reason: reason.slice(0, 300),
+      },
+      'message dead-lettered',
+    );
     const incoming: IncomingMessage = {
       topic: m.subject,
       partition: 0,

@@ -79,6 +79,21 @@ export const ErrorCodes = {
     http: 409,
     summary: 'the resource is not in a state that allows this',
   },
+  HULEEDU_BRIDGE_REJECTED: {
+    retryable: false,
+    http: 422,
+    summary: 'the bridge cannot carry the message (too large, not JSON, no key, not a subject token)',
+  },
+  HULEEDU_RESULT_TIMEOUT: {
+    retryable: false,
+    http: 504,
+    summary: 'no result for a processing request after every attempt',
+  },
+  HULEEDU_CRITICAL_FAILURE: {
+    retryable: false,
+    http: 500,
+    summary: 'an essay failed critically (its content is gone for good)',
+  },
   HULEEDU_MESSAGE_REFUSED: {
     retryable: false,
     http: 500,

@@ -104,8 +104,10 @@ export class KafkaMessageConsumer implements MessageConsumer {
     const consumer = deps.kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      // A killed member's partitions wait this long for a new owner (the chaos suite measured
+      // 30-36 s of stall with 30 s); the loop heartbeats after every chunk and while retrying.
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
     const self = new KafkaMessageConsumer(

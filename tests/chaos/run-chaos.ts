@@ -159,6 +159,7 @@ async function main(): Promise<number> {
 
     // Progress and stalls: committed offsets of the two consumer groups, sampled every second.
     let maxStallS = 0;
+    let maxStallAt = '';
     const lastAdvance = new Map<string, { offset: string; at: number }>();
     let sampling = true;
     const sampler = (async () => {
@@ -181,7 +182,10 @@ async function main(): Promise<number> {
                 const atEnd = BigInt(Math.max(0, Number(p.offset))) >= BigInt(end);
                 if (!prev || prev.offset !== p.offset || atEnd)
                   lastAdvance.set(key, { offset: p.offset, at: now });
-                else maxStallS = Math.max(maxStallS, (now - prev.at) / 1000);
+                else if ((now - prev.at) / 1000 > maxStallS) {
+                  maxStallS = (now - prev.at) / 1000;
+                  maxStallAt = `${key} at offset ${p.offset} of ${end}, ${Math.round((now - started) / 1000)} s into the run`;
+                }
               }
             }
           }
@@ -416,6 +420,7 @@ async function main(): Promise<number> {
       poison_dead_lettered: dead.size,
       api_5xx: api5xx,
       max_partition_stall_s: Math.round(maxStallS * 10) / 10,
+      max_partition_stall_at: maxStallAt,
       recovery_s: Object.fromEntries(faults.map((f) => [f.target, f.recovery_s ?? null])),
       seconds: Math.round((Date.now() - started) / 1000),
     };
@@ -437,7 +442,7 @@ async function main(): Promise<number> {
     );
     console.log(`  poison dead-lettered ${figures.poison_dead_lettered} of ${figures.poison_sent}`);
     console.log(
-      `  api 5xx ${figures.api_5xx}; longest partition stall ${figures.max_partition_stall_s} s`,
+      `  api 5xx ${figures.api_5xx}; longest partition stall ${figures.max_partition_stall_s} s (${maxStallAt || 'none'})`,
     );
     console.log(
       `  recovery: ${faults.map((f) => `${f.target} ${f.recovery_s ?? '?'} s`).join(', ')}`,

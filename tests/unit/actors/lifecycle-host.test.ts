@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type LifecycleHost, startLifecycleHost } from '../../../actors/lifecycle/host.ts';
 import { ProcessingEvent, topicName } from '../../../common-core/index.ts';
-import { type Database, openDatabase } from '../../../db/index.ts';
+import { type Database, openDatabase, rows } from '../../../db/index.ts';
 import { MemoryBus, silentLogger } from '../../../messaging/index.ts';
 import { FlowFixture } from '../../helpers/flow.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
@@ -82,7 +82,13 @@ describe('lifecycle host on the memory bus and PGlite', () => {
         s.startsWith('essay_'),
       ),
     );
-    await new Promise((r) => setTimeout(r, 200));
+    // Everything the actors wrote is published: a second outcome would be on the topic now.
+    await waitFor('outbox drained', async () => {
+      const [row] = rows<{ n: number }>(
+        await database.db.execute(sql`select count(*)::int as n from outbox where sent_at is null`),
+      );
+      return row?.n === 0;
+    });
     expect(outcomes(f.batchId)).toHaveLength(1);
     const outcome = JSON.parse(Buffer.from(outcomes(f.batchId)[0]?.value ?? []).toString()) as {
       data: { phase_status: string; failed_essay_ids: string[] };

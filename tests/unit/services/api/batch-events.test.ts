@@ -4,6 +4,7 @@ import { batchStatusEvent, essayStatusEvent } from '../../../../actors/runtime/e
 import { streamBatchEvents } from '../../../../services/api/batch-events.ts';
 import type { LiveFeed, LiveMessage } from '../../../../services/api/live-feed.ts';
 import type { BatchView } from '../../../../services/api/views.ts';
+import { waitFor } from '../../../helpers/wait-for.ts';
 
 const cause = (n: number) => ({
   actorType: 'essay',
@@ -113,7 +114,8 @@ describe('streamBatchEvents', () => {
     const { live, release } = feed(5);
     const { res, events } = response();
     const streaming = streamBatchEvents(res, options(live, undefined));
-    await new Promise((r) => setTimeout(r, 20));
+    // Everything held so far is older than the snapshot: nothing after it until released.
+    await waitFor('the snapshot', () => events().length === 1);
     expect(events().map((e) => e.event)).toEqual(['snapshot']);
     expect(events()[0]?.id).toBe('5');
     release();
@@ -149,7 +151,8 @@ describe('streamBatchEvents', () => {
     const { live, release } = feed(7);
     const { res, events } = response();
     const streaming = streamBatchEvents(res, options(live, 0));
-    await new Promise((r) => setTimeout(r, 20));
+    // All seven held messages out (six changes; one is not an envelope), and no end.
+    await waitFor('the held changes', () => events().length === 6);
     expect(events().map((e) => e.event)).not.toContain('end');
     release();
     await streaming;
