@@ -82,7 +82,8 @@ export const ErrorCodes = {
   HULEEDU_BRIDGE_REJECTED: {
     retryable: false,
     http: 422,
-    summary: 'the bridge cannot carry the message (too large, not JSON, no key, not a subject token)',
+    summary:
+      'the bridge cannot carry the message (too large, not JSON, no key, not a subject token)',
   },
   HULEEDU_RESULT_TIMEOUT: {
     retryable: false,
