@@ -294,7 +294,7 @@ async function main(): Promise<number> {
               headers: m.headers,
             }),
           );
-          for (let attempt = 0; range.length > 0; attempt++) {
+          while (range.length > 0) {
             try {
               await publisher.publish(range);
               duplicatesSent += range.length;
