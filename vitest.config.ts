@@ -10,8 +10,11 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
-          // Booting an embedded PGlite (in a beforeAll) takes seconds when files run side by side.
-          hookTimeout: 30_000,
+          // Booting an embedded PGlite (in a beforeAll) takes seconds when files run side by side,
+          // and CI may share the machine with other work: tests wait on conditions (waitFor,
+          // 20 s by default), so a test's limit must be above those waits even when slow.
+          hookTimeout: 60_000,
+          testTimeout: 60_000,
         },
       },
       {

@@ -7,9 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { signToken } from '../cli/dev-token.ts';
-import { ActorRepository, tables } from '../db/index.ts';
+import { tables } from '../db/index.ts';
 import { buildApiApp } from '../services/api/app.ts';
 import { BatchRegistry } from '../services/api/batch-registry.ts';
+import { apiTestDeps } from '../tests/helpers/api-deps.ts';
 import { createFreshDatabase } from '../tests/helpers/fresh-database.ts';
 import { numberArg, report } from './bench-output.ts';
 
@@ -80,26 +81,18 @@ try {
     })),
   ]);
 
-  const app = await buildApiApp({
-    batches,
-    actors: new ActorRepository(fresh.database.db),
-    content: { storeText: async () => '', fetchText: async () => '' },
-    publisher: {
-      publish: async () => {},
-      close: async () => {},
-      [Symbol.asyncDispose]: async () => {},
-    },
-    live: { lastSequence: async () => 0, async *follow() {} },
-    auth: { secret: SECRET },
-    limits: {
-      maxEssays: 500,
-      maxEssayBytes: 200_000,
-      maxFileBytes: 10_000_000,
-      ratePerMinute: 1_000_000,
-    },
-    heartbeatMs: 15_000,
-    healthy: async () => ({ ok: true, checks: {} }),
-  });
+  const app = await buildApiApp(
+    apiTestDeps(fresh.database, {
+      batches,
+      auth: { secret: SECRET },
+      limits: {
+        maxEssays: 500,
+        maxEssayBytes: 200_000,
+        maxFileBytes: 10_000_000,
+        ratePerMinute: 1_000_000,
+      },
+    }),
+  );
   const authorization = `Bearer ${signToken('teacher-1', SECRET, 3_600)}`;
   const read = async (): Promise<number> => {
     const t = performance.now();

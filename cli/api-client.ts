@@ -2,6 +2,11 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 
+import type { TextCorrection } from '../services/api/corrections.ts';
+import type { BatchView, EssaySummary } from '../services/api/views.ts';
+
+export type { BatchView, EssaySummary };
+
 /** What the api answers for a submitted batch. */
 export interface Submitted {
   batch_id: string;
@@ -10,27 +15,10 @@ export interface Submitted {
   events_url: string;
 }
 
-export interface EssaySummary {
-  essay_id: string;
-  name: string;
-  status: string;
-  corrections_made: number | null;
-  error: { code: string; message: string } | null;
-}
-
-export interface BatchView {
-  batch_id: string;
-  status: string;
-  done: boolean;
-  essay_count: number;
-  counts: Record<string, number>;
-  completion_percentage: number;
-  essays: EssaySummary[];
-}
-
+/** `GET /v1/essays/:id`: the summary, the corrected text and every correction. */
 export interface EssayDetail extends EssaySummary {
   corrected_text: string | null;
-  corrections: { start: number; end: number; original: string; replacement: string }[];
+  corrections: TextCorrection[];
 }
 
 /** An api error answer, with its `HULEEDU_` code and any listed problems. */

@@ -149,12 +149,31 @@ export async function submitCommand(
     throw error;
   }
   print(`batch ${submitted.batch_id}: ${submitted.essays.length} essays submitted to ${api}`);
+  return followInterruptibly(
+    submitted.batch_id,
+    submitted.essays.length,
+    api,
+    token,
+    values.out,
+    print,
+  );
+}
+
+/** Follow and report with Ctrl-C stopping the following (not the batch). */
+async function followInterruptibly(
+  batchId: string,
+  total: number,
+  api: string,
+  token: string,
+  out: string | undefined,
+  print: (line: string) => void,
+): Promise<number> {
   const { signal, dispose } = interruptible();
   try {
-    return await followAndReport(submitted.batch_id, submitted.essays.length, {
+    return await followAndReport(batchId, total, {
       api,
       token,
-      out: values.out,
+      out,
       print,
       tty: process.stdout.isTTY === true,
       signal,
@@ -179,19 +198,7 @@ export async function statusCommand(
     throw new UsageError('huleedu status <batch_id> [--api URL] [--token T] [--out DIR]');
   const { api, token } = connection(values);
   const view = await new ApiClient(api, token).batch(batchId);
-  const { signal, dispose } = interruptible();
-  try {
-    return await followAndReport(batchId, view.essay_count, {
-      api,
-      token,
-      out: values.out,
-      print,
-      tty: process.stdout.isTTY === true,
-      signal,
-    });
-  } finally {
-    dispose();
-  }
+  return followInterruptibly(batchId, view.essay_count, api, token, values.out, print);
 }
 
 /** `huleedu token --sub <teacher> [--expires-in SECONDS]`: a development token. */

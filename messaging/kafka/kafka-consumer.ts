@@ -36,7 +36,8 @@ export function headersToStrings(headers: IHeaders | undefined): Headers {
   return out;
 }
 
-function toIncoming(topic: string, partition: number, m: KafkaMessage): IncomingMessage {
+/** A kafkajs message as the ports' `IncomingMessage`. */
+export function toIncoming(topic: string, partition: number, m: KafkaMessage): IncomingMessage {
   return {
     topic,
     partition,

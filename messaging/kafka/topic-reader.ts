@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import type { IncomingMessage } from '../../common-core/index.ts';
-import { headersToStrings } from './kafka-consumer.ts';
+import { toIncoming } from './kafka-consumer.ts';
 
 /**
  * Every message a topic holds now (up to each partition's high watermark at the call), in
@@ -37,16 +37,7 @@ export async function readWholeTopic(
             eachMessage: async ({ partition, message }) => {
               const high = remaining.get(partition);
               if (high === undefined) return;
-              if (BigInt(message.offset) < high)
-                out.push({
-                  topic,
-                  partition,
-                  offset: message.offset,
-                  key: message.key === null ? null : message.key.toString('utf8'),
-                  value: message.value ?? Buffer.alloc(0),
-                  headers: headersToStrings(message.headers),
-                  timestamp: Number(message.timestamp),
-                });
+              if (BigInt(message.offset) < high) out.push(toIncoming(topic, partition, message));
               if (BigInt(message.offset) + 1n >= high) remaining.delete(partition);
               if (remaining.size === 0) {
                 clearTimeout(timer);
@@ -96,15 +87,7 @@ export async function readMessageAt(
             eachMessage: async ({ partition: p, message }) => {
               if (p !== partition || message.offset !== offset) return;
               clearTimeout(timer);
-              resolve({
-                topic,
-                partition,
-                offset,
-                key: message.key === null ? null : message.key.toString('utf8'),
-                value: message.value ?? Buffer.alloc(0),
-                headers: headersToStrings(message.headers),
-                timestamp: Number(message.timestamp),
-              });
+              resolve(toIncoming(topic, partition, message));
             },
           })
           .catch(reject);

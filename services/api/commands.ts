@@ -70,45 +70,50 @@ export function submissionEvents(
   ];
 }
 
-/** The command that retries a batch's failed essays; one per retry request (`retryId`). */
-export function retryCommand(batch: BatchRecord, retryId: string): OutgoingMessage {
+/** A command to a batch actor, keyed by the batch, with `fields` beside `batch_id`. */
+function batchCommand(
+  event: ProcessingEvent,
+  batch: BatchRecord,
+  eventId: string,
+  fields: Record<string, unknown> = {},
+): OutgoingMessage {
   const timestamp = new Date().toISOString();
   return asMessage(
     makeEnvelope({
-      event: ProcessingEvent.BATCH_RETRY_COMMAND,
+      event,
       sourceService: API_SOURCE_SERVICE,
       correlationId: batch.correlationId,
-      eventId: derivedUuid(batch.batchId, 'retry', retryId),
+      eventId,
       timestamp,
       data: {
-        event_name: ProcessingEvent.BATCH_RETRY_COMMAND,
+        event_name: event,
         entity_ref: { entity_id: batch.batchId, entity_type: 'batch', parent_id: null },
         timestamp,
         batch_id: batch.batchId,
+        ...fields,
       },
     }),
     batch.batchId,
   );
 }
 
+/** The command that retries a batch's failed essays; one per retry request (`retryId`). */
+export function retryCommand(batch: BatchRecord, retryId: string): OutgoingMessage {
+  return batchCommand(
+    ProcessingEvent.BATCH_RETRY_COMMAND,
+    batch,
+    derivedUuid(batch.batchId, 'retry', retryId),
+  );
+}
+
 /** The command that cancels a batch; one id per batch, so cancelling twice is one command. */
 export function cancelCommand(batch: BatchRecord, reason: string): OutgoingMessage {
-  const timestamp = new Date().toISOString();
-  return asMessage(
-    makeEnvelope({
-      event: ProcessingEvent.BATCH_CANCEL_COMMAND,
-      sourceService: API_SOURCE_SERVICE,
-      correlationId: batch.correlationId,
-      eventId: derivedUuid(batch.batchId, 'cancel'),
-      timestamp,
-      data: {
-        event_name: ProcessingEvent.BATCH_CANCEL_COMMAND,
-        entity_ref: { entity_id: batch.batchId, entity_type: 'batch', parent_id: null },
-        timestamp,
-        batch_id: batch.batchId,
-        reason,
-      },
-    }),
-    batch.batchId,
+  return batchCommand(
+    ProcessingEvent.BATCH_CANCEL_COMMAND,
+    batch,
+    derivedUuid(batch.batchId, 'cancel'),
+    {
+      reason,
+    },
   );
 }

@@ -68,6 +68,17 @@ function rng(s: number): () => number {
 }
 const random = rng(seed);
 const log = (line: string): void => console.log(`[chaos] ${line}`);
+
+/** `call` until it succeeds: during the run the broker or NATS may be down for seconds. */
+async function untilDone<T>(call: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await call();
+    } catch {
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const WORDS = (
@@ -275,17 +286,8 @@ async function main(): Promise<number> {
         await sleep(500);
       const publisher = await KafkaPublisher.connect(kafka);
       try {
-        const readRetrying = async (topic: string) => {
-          for (;;) {
-            try {
-              return await readWholeTopic(kafka, topic);
-            } catch {
-              await sleep(1_000); // the broker may be down right now
-            }
-          }
-        };
         for (const topic of consumedTopics) {
-          const delivered = await readRetrying(topic);
+          const delivered = await untilDone(() => readWholeTopic(kafka, topic));
           const range = delivered.slice(0, 50).map(
             (m): OutgoingMessage => ({
               topic,
@@ -294,15 +296,9 @@ async function main(): Promise<number> {
               headers: m.headers,
             }),
           );
-          while (range.length > 0) {
-            try {
-              await publisher.publish(range);
-              duplicatesSent += range.length;
-              break;
-            } catch {
-              await sleep(1_000); // the broker may be down right now
-            }
-          }
+          if (range.length === 0) continue;
+          await untilDone(() => publisher.publish(range));
+          duplicatesSent += range.length;
         }
         let id = 0;
         const poison: OutgoingMessage[] = [];
@@ -311,15 +307,8 @@ async function main(): Promise<number> {
         poison.push(...unknownActorEvents(id));
         id += 3;
         for (const m of poison) {
-          for (;;) {
-            try {
-              await publisher.publish([m]);
-              poisonSent++;
-              break;
-            } catch {
-              await sleep(1_000);
-            }
-          }
+          await untilDone(() => publisher.publish([m]));
+          poisonSent++;
         }
         const nc = await connectNats([natsServer?.address as string], 'chaos-poison');
         try {
@@ -329,15 +318,8 @@ async function main(): Promise<number> {
               // The key travels as a NATS header: keep it plain (the body still carries the bad ids).
               const m = { ...poisonFor(subject, kind, id), key: `poison-${id}` };
               id++;
-              for (;;) {
-                try {
-                  await js.publish([m]);
-                  poisonSent++;
-                  break;
-                } catch {
-                  await sleep(1_000);
-                }
-              }
+              await untilDone(() => js.publish([m]));
+              poisonSent++;
             }
         } finally {
           await nc.close();

@@ -12,10 +12,9 @@ import {
   ProcessingEvent,
   topicName,
 } from '../../../../common-core/index.ts';
-import { ActorRepository, type Database, openDatabase, tables } from '../../../../db/index.ts';
+import { type Database, openDatabase, tables } from '../../../../db/index.ts';
 import { buildApiApp } from '../../../../services/api/app.ts';
-import { BatchRegistry } from '../../../../services/api/batch-registry.ts';
-import type { LiveFeed } from '../../../../services/api/live-feed.ts';
+import { apiTestDeps } from '../../../helpers/api-deps.ts';
 import { makeDocx, makePdf } from '../../../helpers/documents.ts';
 
 const SECRET = 'a-test-secret-that-is-long-enough-for-hs256';
@@ -33,41 +32,33 @@ describe('api', () => {
 
   beforeAll(async () => {
     database = await openDatabase({ url: 'pglite://memory' });
-    const live: LiveFeed = {
-      lastSequence: async () => 0,
-      async *follow() {},
-    };
-    app = await buildApiApp({
-      batches: new BatchRegistry(database.db),
-      actors: new ActorRepository(database.db),
-      content: {
-        storeText: async (text) => {
-          const id = createHash('sha256').update(text).digest('hex').slice(0, 32);
-          texts.set(id, text);
-          return id;
+    app = await buildApiApp(
+      apiTestDeps(database, {
+        content: {
+          storeText: async (text) => {
+            const id = createHash('sha256').update(text).digest('hex').slice(0, 32);
+            texts.set(id, text);
+            return id;
+          },
+          fetchText: async (id) => {
+            const t = texts.get(id);
+            if (t === undefined) throw new HuleEduError('HULEEDU_NOT_FOUND', id);
+            return t;
+          },
         },
-        fetchText: async (id) => {
-          const t = texts.get(id);
-          if (t === undefined) throw new HuleEduError('HULEEDU_NOT_FOUND', id);
-          return t;
+        publisher: {
+          publish: async (messages) => {
+            if (failPublish) throw new HuleEduError('HULEEDU_DEPENDENCY_UNAVAILABLE', 'NATS down');
+            published.push(...messages);
+          },
+          close: async () => {},
+          [Symbol.asyncDispose]: async () => {},
         },
-      },
-      publisher: {
-        publish: async (messages) => {
-          if (failPublish) throw new HuleEduError('HULEEDU_DEPENDENCY_UNAVAILABLE', 'NATS down');
-          published.push(...messages);
-        },
-        close: async () => {},
-        [Symbol.asyncDispose]: async () => {},
-      },
-      live,
-      auth: { secret: SECRET },
-      limits: { maxEssays: 3, maxEssayBytes: 200, maxFileBytes: 50_000, ratePerMinute: 1_000 },
-      heartbeatMs: 1_000,
-      // A NATS outage is waited out for this long (a test of the 503 must not wait 30 s).
-      publishPatienceMs: 300,
-      healthy: async () => ({ ok: true, checks: {} }),
-    });
+        auth: { secret: SECRET },
+        // A NATS outage is waited out for this long (a test of the 503 must not wait 30 s).
+        publishPatienceMs: 300,
+      }),
+    );
   });
   afterAll(async () => {
     await app.close();
@@ -518,21 +509,12 @@ describe('api', () => {
 describe('api rate limit', () => {
   it('answers 429 with Retry-After once a teacher passes the limit, and other teachers go on', async () => {
     await using database = await openDatabase({ url: 'pglite://memory' });
-    const app = await buildApiApp({
-      batches: new BatchRegistry(database.db),
-      actors: new ActorRepository(database.db),
-      content: { storeText: async () => 'x', fetchText: async () => 'x' },
-      publisher: {
-        publish: async () => {},
-        close: async () => {},
-        [Symbol.asyncDispose]: async () => {},
-      },
-      live: { lastSequence: async () => 0, async *follow() {} },
-      auth: { secret: SECRET },
-      limits: { maxEssays: 3, maxEssayBytes: 200, maxFileBytes: 50_000, ratePerMinute: 2 },
-      heartbeatMs: 1_000,
-      healthy: async () => ({ ok: true, checks: {} }),
-    });
+    const app = await buildApiApp(
+      apiTestDeps(database, {
+        auth: { secret: SECRET },
+        limits: { maxEssays: 3, maxEssayBytes: 200, maxFileBytes: 50_000, ratePerMinute: 2 },
+      }),
+    );
     const get = (auth: string) =>
       app.inject({ method: 'GET', url: '/v1/batches', headers: { authorization: auth } });
     expect((await get(T1)).statusCode).toBe(200);

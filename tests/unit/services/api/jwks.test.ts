@@ -2,9 +2,9 @@ import { createSign, generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ActorRepository, type Database, openDatabase } from '../../../../db/index.ts';
+import { type Database, openDatabase } from '../../../../db/index.ts';
 import { buildApiApp } from '../../../../services/api/app.ts';
-import { BatchRegistry } from '../../../../services/api/batch-registry.ts';
+import { apiTestDeps } from '../../../helpers/api-deps.ts';
 
 const b64url = (v: string | Buffer) => Buffer.from(v).toString('base64url');
 
@@ -40,21 +40,11 @@ describe('api with an identity provider (JWKS)', () => {
     await new Promise<void>((r) => jwksServer.listen(0, '127.0.0.1', () => r()));
     const port = (jwksServer.address() as { port: number }).port;
     database = await openDatabase({ url: 'pglite://memory' });
-    app = await buildApiApp({
-      batches: new BatchRegistry(database.db),
-      actors: new ActorRepository(database.db),
-      content: { storeText: async () => 'x', fetchText: async () => 'x' },
-      publisher: {
-        publish: async () => {},
-        close: async () => {},
-        [Symbol.asyncDispose]: async () => {},
-      },
-      live: { lastSequence: async () => 0, async *follow() {} },
-      auth: { jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json` },
-      limits: { maxEssays: 3, maxEssayBytes: 200, maxFileBytes: 50_000, ratePerMinute: 1_000 },
-      heartbeatMs: 1_000,
-      healthy: async () => ({ ok: true, checks: {} }),
-    });
+    app = await buildApiApp(
+      apiTestDeps(database, {
+        auth: { jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json` },
+      }),
+    );
   });
   afterAll(async () => {
     await app?.close();
