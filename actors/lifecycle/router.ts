@@ -123,7 +123,7 @@ export function routeMessage(message: IncomingMessage, defaults: EssayDefaults):
           correlationId: env.correlation_id,
           createWith: essayInput(e.essay_id, e.text_storage_id, d.batch_id),
           event: {
-            type: 'SPELLCHECK_INITIATED',
+            type: d.retry ? 'SPELLCHECK_RETRY' : 'SPELLCHECK_INITIATED',
             language: d.language,
             correlationId: env.correlation_id,
           },

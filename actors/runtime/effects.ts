@@ -180,6 +180,7 @@ export function interpretEffects(
               batch_id: p.batchId,
               essays_to_process: p.essays,
               language: p.language,
+              retry: p.retry,
             },
           ),
         );

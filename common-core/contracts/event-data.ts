@@ -88,6 +88,11 @@ export const BatchSpellcheckInitiateCommandV1Schema = BaseEventDataSchema.extend
   batch_id: EntityIdSchema,
   essays_to_process: z.array(EssayProcessingRefSchema).min(1),
   language: SpellcheckLanguageSchema.default('en'),
+  /**
+   * A teacher's retry of essays that failed the phase (additive, default false): only a retry
+   * restarts a failed essay, so a stray or late first-round command never does.
+   */
+  retry: z.boolean().default(false),
 });
 export type BatchSpellcheckInitiateCommandV1 = z.output<
   typeof BatchSpellcheckInitiateCommandV1Schema

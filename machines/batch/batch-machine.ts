@@ -62,6 +62,8 @@ export interface RequestPhaseParams {
   essays: { essay_id: string; text_storage_id: string }[];
   language: string;
   correlationId: string | null;
+  /** True when the phase runs again for essays that failed it. */
+  retry: boolean;
 }
 
 export interface AnnounceOutcomeParams {
@@ -145,6 +147,7 @@ const RETRY_PHASE = {
         .map((id) => ({ essay_id: id, text_storage_id: texts.get(id) ?? '' })),
       language: context.language,
       correlationId: context.correlationId,
+      retry: true,
     };
   },
 } as const;
@@ -166,6 +169,7 @@ const FIRST_PHASE = {
     essays: readyEssays(context).essays,
     language: context.language,
     correlationId: context.correlationId,
+    retry: false,
   }),
 } as const;
 const OUTCOME = {

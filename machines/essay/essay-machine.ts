@@ -35,6 +35,8 @@ export interface EssayContext {
 export type EssayEvent =
   | { type: 'CONTENT_PROVISIONED'; textStorageId: string; batchId: string | null }
   | { type: 'SPELLCHECK_INITIATED'; language: string; correlationId: string | null }
+  /** A teacher's retry of the batch's failed essays: restarts an essay that failed its phase. */
+  | { type: 'SPELLCHECK_RETRY'; language: string; correlationId: string | null }
   | { type: 'DISPATCH_SPELLCHECK' }
   | { type: 'SPELLCHECK_TIMEOUT'; attempt: number }
   | { type: 'SPELLCHECK_SUCCEEDED'; correctedTextStorageId: string; correctionsMade: number }
@@ -121,7 +123,7 @@ export const essayMachine = setup({
     scheduleTimer: (_, _params: ScheduleTimerParams) => recordOnly(),
     cancelTimer: (_, _params: CancelTimerParams) => recordOnly(),
     startPhase: assign(({ event }) =>
-      event.type === 'SPELLCHECK_INITIATED'
+      event.type === 'SPELLCHECK_INITIATED' || event.type === 'SPELLCHECK_RETRY'
         ? { language: event.language, correlationId: event.correlationId, attempts: 0, error: null }
         : {},
     ),
@@ -254,13 +256,13 @@ export const essayMachine = setup({
         PIPELINE_CONCLUDED: EssayStatus.ESSAY_PARTIALLY_PROCESSED_WITH_FAILURES,
         CRITICAL_FAILURE: CRITICAL,
         // A retry that overtook the outcome of the failed round.
-        SPELLCHECK_INITIATED: INITIATE,
+        SPELLCHECK_RETRY: INITIATE,
       },
     },
     [EssayStatus.ESSAY_ALL_PROCESSING_COMPLETED]: { type: 'final' },
     // Not final: a teacher's retry of the batch's failed essays restarts the phase.
     [EssayStatus.ESSAY_PARTIALLY_PROCESSED_WITH_FAILURES]: {
-      on: { SPELLCHECK_INITIATED: INITIATE },
+      on: { SPELLCHECK_RETRY: INITIATE },
     },
     [EssayStatus.ESSAY_CRITICAL_FAILURE]: { type: 'final' },
   },

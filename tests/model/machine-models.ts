@@ -18,6 +18,7 @@ export interface MachineModel {
 const essayEvents: EssayEvent[] = [
   { type: 'CONTENT_PROVISIONED', textStorageId: 'text-2', batchId: 'batch-1' },
   { type: 'SPELLCHECK_INITIATED', language: 'en', correlationId: null },
+  { type: 'SPELLCHECK_RETRY', language: 'en', correlationId: null },
   { type: 'DISPATCH_SPELLCHECK' },
   { type: 'SPELLCHECK_TIMEOUT', attempt: 1 },
   { type: 'SPELLCHECK_TIMEOUT', attempt: 2 },

@@ -64,6 +64,7 @@ describe('batch machine', () => {
         essays: ['e1', 'e2', 'e3'].map((id) => ({ essay_id: id, text_storage_id: `t-${id}` })),
         language: 'sv',
         correlationId: null,
+        retry: false,
       },
     });
   });
@@ -135,7 +136,14 @@ describe('batch machine', () => {
       { type: 'announceReady', params: { batchId: 'b', correlationId: null, essays } },
       {
         type: 'requestPhase',
-        params: { batchId: 'b', phase: 'spellcheck', essays, language: 'en', correlationId: null },
+        params: {
+          batchId: 'b',
+          phase: 'spellcheck',
+          essays,
+          language: 'en',
+          correlationId: null,
+          retry: false,
+        },
       },
     ]);
   });
