@@ -116,6 +116,18 @@ async function main(): Promise<number> {
   const processes: AppProcess[] = [];
   const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const fresh = await createFreshDatabase(base, 'huleedu_chaos', { maxConnections: 2 });
+  // Bounded whatever happens: a wait that never ends (a server that did not come back) stops
+  // every process and server of the run and fails it, rather than holding CI.
+  const watchdog = setTimeout(
+    () => {
+      console.error(`[chaos] not finished after ${timeoutS + 120} s: stopping everything`);
+      for (const p of processes) void p.kill('SIGKILL');
+      void kafkaServer?.stop('SIGKILL');
+      void natsServer?.stop('SIGKILL');
+      setTimeout(() => process.exit(1), 3_000);
+    },
+    (timeoutS + 120) * 1000,
+  );
   try {
     [kafkaServer, natsServer] = await Promise.all([startScratchKafka(), startScratchNats()]);
     const infraEnv = { KAFKA_BROKERS: kafkaServer.address, NATS_SERVERS: natsServer.address };
@@ -433,6 +445,7 @@ async function main(): Promise<number> {
     if (json) console.log(JSON.stringify(figures));
     return failures.length === 0 ? 0 : 1;
   } finally {
+    clearTimeout(watchdog);
     await Promise.all(processes.map((p) => p.kill('SIGTERM')));
     await kafkaServer?.cleanup().catch(() => {});
     await natsServer?.cleanup().catch(() => {});
