@@ -51,6 +51,15 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
 });
 
 /**
+ * What a handler may ask of the delivery in progress. A handler that waits a long time (a
+ * dependency that is down, retried with backoff) calls `heartbeat()` between waits, so the
+ * broker does not take its partitions away as if the consumer had died.
+ */
+export interface Delivery {
+  heartbeat(): Promise<void>;
+}
+
+/**
  * What a consumer does with each message. `decode` turns bytes into a value and throws a
  * non-retryable error for poison (dead-lettered at once); `handle` acts and throws to fail:
  * a retryable error is retried under the policy, then dead-lettered; any other goes to the
@@ -60,7 +69,7 @@ export interface ConsumeOptions<T> {
   groupId: string;
   topics: readonly string[];
   decode: (message: IncomingMessage) => T;
-  handle: (value: NoInfer<T>, message: IncomingMessage) => Promise<void>;
+  handle: (value: NoInfer<T>, message: IncomingMessage, delivery: Delivery) => Promise<void>;
   retry?: RetryPolicy;
   /** Start from the earliest retained message when the group has no committed position. */
   fromBeginning?: boolean;

@@ -74,9 +74,10 @@ export async function deliver<T>(
   }
 
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
+  const delivery = { heartbeat: async () => context.heartbeat?.() };
   for (let attempt = 1; ; attempt++) {
     try {
-      await options.handle(value, message);
+      await options.handle(value, message, delivery);
       context.metrics?.processed.inc(labels);
       return 'processed';
     } catch (error) {

@@ -28,6 +28,8 @@ export interface SpellcheckDeps {
   retry: RetryPolicy;
   now?: () => Date;
   signal?: AbortSignal;
+  /** Called between retries, so that a long wait for the content service keeps the partition. */
+  heartbeat?: () => Promise<void>;
   onOutcome?: (outcome: SpellcheckOutcome) => void;
 }
 
@@ -44,6 +46,7 @@ async function withRetry<T>(
   fn: () => Promise<T>,
   policy: RetryPolicy,
   signal?: AbortSignal,
+  heartbeat?: () => Promise<void>,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -62,6 +65,7 @@ async function withRetry<T>(
         throw error;
       }
       await sleep(backoffDelay(policy, attempt), signal);
+      await heartbeat?.();
     }
   }
 }
@@ -90,12 +94,14 @@ export async function processMessage(
       () => deps.fetchText(data.text_storage_id, correlationId),
       deps.retry,
       deps.signal,
+      deps.heartbeat,
     );
     const checked = await deps.spellCheck(text, data.language);
     const correctedId = await withRetry(
       () => deps.storeText(checked.correctedText, correlationId),
       deps.retry,
       deps.signal,
+      deps.heartbeat,
     );
     const completedAt = now();
     resultData = {

@@ -12,7 +12,10 @@ export const SpellcheckerSettingsSchema = z.object({
   SPELLCHECKER_METRICS_PORT: Port.default(8002),
   SPELLCHECKER_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(3),
   SPELLCHECKER_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
-  SPELLCHECKER_MAX_RETRIES: z.coerce.number().int().min(0).max(20).default(5),
+  // 30 retries at up to 5 s apart: a content service that is down for up to ~2 minutes (a
+  // restart, a rolling update; ~12 s under load in the chaos suite) delays essays rather than
+  // failing them. The first default, 5 (~6 s in all), failed essays while content restarted.
+  SPELLCHECKER_MAX_RETRIES: z.coerce.number().int().min(0).max(1000).default(30),
   SPELLCHECKER_RETRY_INITIAL_MS: z.coerce.number().int().min(1).default(200),
   SPELLCHECKER_RETRY_MAX_MS: z.coerce.number().int().min(1).default(5_000),
 });

@@ -52,7 +52,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
     groupId: deps.groupId,
     topics: [deps.topics?.request ?? topicName(ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED)],
     decode,
-    handle: async (request) => {
+    handle: async (request, _message, delivery) => {
       const outcome = await processMessage(request, {
         fetchText: (id, corr) => deps.content.fetchText(id, corr),
         storeText: (text, corr) => deps.content.storeText(text, corr),
@@ -68,6 +68,7 @@ export async function startWorker(deps: WorkerDeps): Promise<Worker> {
           ]),
         retry: deps.retry,
         signal: abort.signal,
+        heartbeat: () => delivery.heartbeat(),
         onOutcome: record,
       });
       deps.logger.info(

@@ -9,7 +9,12 @@ import {
   type SpellcheckResultDataV1,
   SpellcheckResultDataV1Schema,
 } from '../../../../common-core/index.ts';
-import { type DeadLetter, envelopeDecoder, MemoryBus } from '../../../../messaging/index.ts';
+import {
+  backoffDelay,
+  type DeadLetter,
+  envelopeDecoder,
+  MemoryBus,
+} from '../../../../messaging/index.ts';
 import {
   BASIC_LEARNER_ERRORS,
   learnerDictionaryEngine,
@@ -18,6 +23,7 @@ import {
   processMessage,
   type SpellcheckDeps,
 } from '../../../../services/spellchecker/process-message.ts';
+import { SpellcheckerSettingsSchema } from '../../../../services/spellchecker/settings.ts';
 import { spellcheckRequest } from '../../../helpers/envelopes.ts';
 import { waitFor } from '../../../helpers/wait-for.ts';
 
@@ -109,6 +115,40 @@ describe('processMessage (spell-checker worker core)', () => {
     await processMessage(request(), deps);
     expect(calls).toBe(3);
     expect(published[0]?.result.data.status).toBe('spellchecked_success');
+  });
+
+  it('a content service down across many retries keeps the partition: a heartbeat after every wait', async () => {
+    // Bug (chaos suite under stress-ng): content took ~12 s to come back after a SIGKILL, the
+    // worker gave up after 5 retries (~6 s) and essays failed. Long waits need heartbeats too,
+    // or the broker takes the partition away (session timeout 10 s).
+    let calls = 0;
+    let beats = 0;
+    const { deps, published } = fakes({
+      fetchText: async () => {
+        if (++calls < 12) throw new DependencyUnavailableError('connection refused');
+        return 'teh end';
+      },
+      retry: { maxRetries: 30, initialDelayMs: 1, maxDelayMs: 2 },
+      heartbeat: async () => {
+        beats++;
+      },
+    });
+    await processMessage(request(), deps);
+    expect(published[0]?.result.data.status).toBe('spellchecked_success');
+    expect(beats).toBe(11);
+  });
+
+  it('the default patience outlasts a content restart of half a minute', async () => {
+    const s = SpellcheckerSettingsSchema.parse({});
+    const policy = {
+      maxRetries: s.SPELLCHECKER_MAX_RETRIES,
+      initialDelayMs: s.SPELLCHECKER_RETRY_INITIAL_MS,
+      maxDelayMs: s.SPELLCHECKER_RETRY_MAX_MS,
+    };
+    // The shortest wait in all: every delay at the low end of its jitter.
+    let shortest = 0;
+    for (let a = 1; a <= policy.maxRetries; a++) shortest += backoffDelay(policy, a, () => 0);
+    expect(shortest).toBeGreaterThan(30_000);
   });
 
   it('fetch failure that persists past the bound gives a failed result, not an endless wait', async () => {
