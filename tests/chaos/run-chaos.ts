@@ -23,6 +23,7 @@ import { ApiClient, ApiError } from '../../cli/api-client.ts';
 import { signToken } from '../../cli/dev-token.ts';
 import { bootstrapTopics } from '../../cli/topics-command.ts';
 import {
+  CONCLUDED_ESSAY_STATUSES,
   dltTopic,
   type OutgoingMessage,
   ProcessingEvent,
@@ -118,16 +119,28 @@ async function main(): Promise<number> {
   const fresh = await createFreshDatabase(base, 'huleedu_chaos', { maxConnections: 2 });
   // Bounded whatever happens: a wait that never ends (a server that did not come back) stops
   // every process and server of the run and fails it, rather than holding CI.
+  const abort = (reason: string) => {
+    console.error(`[chaos] ${reason}: stopping everything`);
+    for (const p of processes) void p.kill('SIGKILL');
+    void kafkaServer?.stop('SIGKILL');
+    void natsServer?.stop('SIGKILL');
+    setTimeout(() => process.exit(1), 3_000);
+  };
   const watchdog = setTimeout(
-    () => {
-      console.error(`[chaos] not finished after ${timeoutS + 120} s: stopping everything`);
-      for (const p of processes) void p.kill('SIGKILL');
-      void kafkaServer?.stop('SIGKILL');
-      void natsServer?.stop('SIGKILL');
-      setTimeout(() => process.exit(1), 3_000);
-    },
+    () => abort(`not finished after ${timeoutS + 120} s`),
     (timeoutS + 120) * 1000,
   );
+  // A server of the run that exits when no fault asked for it cannot come back by itself: say
+  // so at once (its log is in the temporary directory named in the line) and stop the run.
+  const crashWatch = setInterval(() => {
+    const crashes = [
+      ...(kafkaServer?.unexpectedExits ?? []),
+      ...(natsServer?.unexpectedExits ?? []),
+    ];
+    if (crashes.length === 0) return;
+    if (kafkaServer?.unexpectedExits.length) console.error(kafkaServer.logTail());
+    abort(`a server of the run exited unasked: ${crashes.join('; ')}`);
+  }, 1_000);
   try {
     [kafkaServer, natsServer] = await Promise.all([startScratchKafka(), startScratchNats()]);
     const infraEnv = { KAFKA_BROKERS: kafkaServer.address, NATS_SERVERS: natsServer.address };
@@ -175,9 +188,15 @@ async function main(): Promise<number> {
     const db = fresh.database.db;
     const count = async (q: ReturnType<typeof sql>) =>
       rows<{ n: number }>(await db.execute(q))[0]?.n ?? 0;
+    // Essays at an end, good or bad: a failed essay ends the wait too (and fails the run below).
+    const concluded = [...CONCLUDED_ESSAY_STATUSES];
     const finished = () =>
       count(
-        sql`select count(*)::int as n from actor_snapshots where actor_type = 'essay' and status = 'essay_all_processing_completed'`,
+        sql`select count(*)::int as n from actor_snapshots where actor_type = 'essay' and status in ${concluded}`,
+      );
+    const failedEssays = () =>
+      count(
+        sql`select count(*)::int as n from actor_snapshots where actor_type = 'essay' and status in ${concluded} and status <> 'essay_all_processing_completed'`,
       );
 
     // Progress and stalls: committed offsets of the two consumer groups, sampled every second.
@@ -349,6 +368,7 @@ async function main(): Promise<number> {
     log(`${submittedIds.length} essays submitted; waiting for every one to be final`);
     while ((await finished()) < submittedIds.length && Date.now() < deadline) await sleep(500);
     const final = await finished();
+    const failed = await failedEssays();
 
     // Every poison message dead-lettered: find its marker in the dead-letter topics.
     const dead = new Set<string>();
@@ -407,6 +427,7 @@ async function main(): Promise<number> {
       seed,
       submitted: submittedIds.length,
       final,
+      failed,
       lost,
       duplicate_transitions: duplicateTransitions,
       duplicates_sent: duplicatesSent,
@@ -416,21 +437,27 @@ async function main(): Promise<number> {
       max_partition_stall_s: Math.round(maxStallS * 10) / 10,
       max_partition_stall_at: maxStallAt,
       recovery_s: Object.fromEntries(faults.map((f) => [f.target, f.recovery_s ?? null])),
+      server_crashes: [...kafkaServer.unexpectedExits, ...natsServer.unexpectedExits],
       seconds: Math.round((Date.now() - started) / 1000),
     };
     const failures = [
       figures.submitted !== essays && `submitted ${figures.submitted} of ${essays}`,
       figures.final !== figures.submitted && `final ${figures.final} of ${figures.submitted}`,
+      figures.failed > 0 && `${figures.failed} essays failed`,
       figures.lost > 0 && `${figures.lost} lost`,
       figures.duplicate_transitions > 0 && `${figures.duplicate_transitions} duplicate transitions`,
       figures.poison_dead_lettered < figures.poison_sent &&
         `${figures.poison_sent - figures.poison_dead_lettered} poison messages not dead-lettered`,
       figures.api_5xx > 0 && `${figures.api_5xx} api 5xx answers`,
+      figures.server_crashes.length > 0 &&
+        `a server of the run exited unasked: ${figures.server_crashes.join('; ')}`,
     ].filter((f): f is string => typeof f === 'string');
     console.log(
       `\nChaos run (seed ${seed}): ${essays} essays, every service, the broker and NATS killed once`,
     );
-    console.log(`  submitted ${figures.submitted}, final ${figures.final}, lost ${figures.lost}`);
+    console.log(
+      `  submitted ${figures.submitted}, final ${figures.final} (failed ${figures.failed}), lost ${figures.lost}`,
+    );
     console.log(
       `  duplicate transitions ${figures.duplicate_transitions} (after ${duplicatesSent} re-published events)`,
     );
@@ -446,6 +473,7 @@ async function main(): Promise<number> {
     return failures.length === 0 ? 0 : 1;
   } finally {
     clearTimeout(watchdog);
+    clearInterval(crashWatch);
     await Promise.all(processes.map((p) => p.kill('SIGTERM')));
     await kafkaServer?.cleanup().catch(() => {});
     await natsServer?.cleanup().catch(() => {});

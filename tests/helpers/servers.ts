@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type BrokerLayout,
+  brokerLogFile,
   brokerLogTail,
   brokerStarts,
   formatBrokerStorage,
@@ -27,6 +28,13 @@ export interface ScratchServer {
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** Stop and delete its data. */
   cleanup(): Promise<void>;
+  /**
+   * Exits that `stop()` did not ask for (a crash, or a kill from outside), each described with
+   * its exit code or signal; empty while the server is healthy.
+   */
+  unexpectedExits: string[];
+  /** The last lines of the server's log, where it keeps one. */
+  logTail(): string;
 }
 
 function exited(child: ChildProcess): Promise<void> {
@@ -41,6 +49,37 @@ async function kill(child: ChildProcess | undefined, signal: NodeJS.Signals): Pr
   await exited(child);
 }
 
+/**
+ * Tells a server's exits that its test asked for from those it did not (a crash, or a kill
+ * from outside), which a server's own log often says nothing about.
+ */
+class ExitWatch {
+  readonly unexpected: string[] = [];
+  private readonly stopping = new WeakSet<ChildProcess>();
+
+  constructor(
+    private readonly name: string,
+    private readonly record: (line: string) => void = () => {},
+  ) {}
+
+  watch(child: ChildProcess): void {
+    child.once('exit', (code, signal) => {
+      const expected = this.stopping.has(child);
+      const how = `${this.name} (pid ${child.pid}) exited: code ${code}, signal ${signal}`;
+      const at = new Date().toISOString();
+      this.record(
+        `[${at}] [harness] ${how}${expected ? ' (stopped by the test)' : ' (UNEXPECTED)'}\n`,
+      );
+      if (!expected) this.unexpected.push(`${at} ${how}`);
+    });
+  }
+
+  stop(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
+    if (child) this.stopping.add(child);
+    return kill(child, signal);
+  }
+}
+
 /** A nats-server with JetStream on a free port, its store in a temporary directory. */
 export async function startScratchNats(): Promise<ScratchServer> {
   const bin = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' }).stdout.trim();
@@ -48,18 +87,22 @@ export async function startScratchNats(): Promise<ScratchServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'huleedu-nats-'));
   let child: ChildProcess | undefined;
+  const exits = new ExitWatch('nats-server');
   const start = async (): Promise<void> => {
     child = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], {
       stdio: 'ignore',
     });
+    exits.watch(child);
     await waitFor(`nats-server on ${port}`, () => portOpen(port), 15_000, 100);
   };
-  const stop = (signal: NodeJS.Signals = 'SIGKILL') => kill(child, signal);
+  const stop = (signal: NodeJS.Signals = 'SIGKILL') => exits.stop(child, signal);
   await start();
   return {
     address: `127.0.0.1:${port}`,
     start,
     stop,
+    unexpectedExits: exits.unexpected,
+    logTail: () => '(nats-server runs without a log)',
     cleanup: async () => {
       await stop();
       rmSync(dir, { recursive: true, force: true });
@@ -86,10 +129,14 @@ export async function startScratchKafka(): Promise<ScratchServer> {
   const props = writeBrokerConfig(layout);
   formatBrokerStorage(layout, props);
   let child: ChildProcess | undefined;
+  const exits = new ExitWatch('Kafka broker JVM', (line) =>
+    appendFileSync(brokerLogFile(layout), line),
+  );
   const start = async (): Promise<void> => {
     const before = brokerStarts(layout);
     child = spawnBroker(layout, props, { detached: false });
     const running = child;
+    exits.watch(running);
     await waitFor(
       `scratch Kafka on ${layout.port}`,
       async () => {
@@ -101,12 +148,14 @@ export async function startScratchKafka(): Promise<ScratchServer> {
       200,
     );
   };
-  const stop = (signal: NodeJS.Signals = 'SIGKILL') => kill(child, signal);
+  const stop = (signal: NodeJS.Signals = 'SIGKILL') => exits.stop(child, signal);
   await start();
   return {
     address: `127.0.0.1:${layout.port}`,
     start,
     stop,
+    unexpectedExits: exits.unexpected,
+    logTail: () => brokerLogTail(layout, 40),
     cleanup: async () => {
       await stop();
       rmSync(dir, { recursive: true, force: true });
