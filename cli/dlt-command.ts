@@ -16,9 +16,9 @@ import {
   readWholeTopic,
   silentLogger,
 } from '../messaging/index.ts';
-import { UsageError } from './submit-command.ts';
+import { UsageError } from './usage-error.ts';
 
-const DltSettingsSchema = z.object({ KAFKA_BROKERS: HostList.default(['127.0.0.1:9092']) });
+export const DltSettingsSchema = z.object({ KAFKA_BROKERS: HostList.default(['127.0.0.1:9092']) });
 
 /** A dead letter as read from its `.DLT` topic: where it sits there, and its body. */
 export interface StoredDeadLetter {

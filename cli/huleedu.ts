@@ -1,4 +1,4 @@
-#!/usr/bin/env -S npx tsx
+#!/usr/bin/env node
 /**
  * The `huleedu` command.
  *   huleedu process <folder> [--out DIR] [--data DIR] [--json]
@@ -16,8 +16,10 @@ import { TOPIC_MAPPING } from '../common-core/index.ts';
 import { dltCommand } from './dlt-command.ts';
 import { parseProcessArgs, processCommand } from './process-command.ts';
 import { spellCommand, suggestCommand } from './spell-commands.ts';
-import { statusCommand, submitCommand, tokenCommand, UsageError } from './submit-command.ts';
+import { statusCommand, submitCommand, tokenCommand } from './submit-command.ts';
 import { bootstrapTopics } from './topics-command.ts';
+import { UsageError } from './usage-error.ts';
+import { packageVersion } from './version.ts';
 
 const USAGE = `usage:
   huleedu process <folder> [--out DIR] [--data DIR] [--json]
@@ -40,49 +42,64 @@ const USAGE = `usage:
   huleedu dlt replay --topic <topic> (--all | --only <p:o>,... | --code <HULEEDU_...>) [--dry-run]
                           inspect a topic's dead letters; replay chosen ones to it after a fix`;
 
-async function main(argv: string[]): Promise<number> {
+const HELP = `huleedu ${packageVersion()}: essays through spell checking, on one machine or a cluster.
+
+${USAGE}
+
+  huleedu --help | -h     this text (also: huleedu <command> --help)
+  huleedu --version | -V  the version`;
+
+async function run(argv: string[]): Promise<number> {
   const [group, command] = argv;
-  if (group === 'suggest') return suggestCommand(argv.slice(1), process.stdout);
-  if (group === 'spell') return spellCommand(argv.slice(1), process.stdout);
+  const rest = argv.slice(1);
+  if (group === undefined) throw new UsageError(USAGE);
+  if (group === '--help' || group === '-h' || group === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  if (group === '--version' || group === '-V') {
+    console.log(packageVersion());
+    return 0;
+  }
+  // `huleedu <command> --help`: the usage, on stdout, exit 0, before any work.
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(HELP);
+    return 0;
+  }
+  if (group === 'suggest') return suggestCommand(rest, process.stdout);
+  if (group === 'spell') return spellCommand(rest, process.stdout);
   if (group === 'process') {
-    const args = parseProcessArgs(argv.slice(1));
-    if (typeof args === 'string') {
-      console.error(`huleedu process: ${args}\n${USAGE}`);
-      return 2;
-    }
-    const report = await processCommand(args, (line) => console.log(line));
+    const report = await processCommand(parseProcessArgs(rest), (line) => console.log(line));
     return report.essays.every((e) => e.status === 'essay_all_processing_completed') ? 0 : 3;
   }
-  try {
-    if (group === 'submit') return await submitCommand(argv.slice(1), (l) => console.log(l));
-    if (group === 'status') return await statusCommand(argv.slice(1), (l) => console.log(l));
-    if (group === 'token') return tokenCommand(argv.slice(1), (l) => console.log(l));
-    if (group === 'dlt') return await dltCommand(argv.slice(1), (l) => console.log(l));
-  } catch (error) {
-    // node:util parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for bad options.
-    const code = (error as { code?: string }).code ?? '';
-    if (error instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`huleedu ${group}: ${(error as Error).message}`);
-      return 2;
-    }
-    throw error;
-  }
-  if (group === 'topics' && command === 'create') {
+  if (group === 'submit') return await submitCommand(rest, (l) => console.log(l));
+  if (group === 'status') return await statusCommand(rest, (l) => console.log(l));
+  if (group === 'token') return tokenCommand(rest, (l) => console.log(l));
+  if (group === 'dlt') return await dltCommand(rest, (l) => console.log(l));
+  if (group === 'topics' && command === 'create' && argv.length === 2) {
     await bootstrapTopics({ env: process.env, log: (m) => console.log(m) });
     return 0;
   }
-  if (group === 'topics' && command === 'list') {
+  if (group === 'topics' && command === 'list' && argv.length === 2) {
     for (const [event, topic] of Object.entries(TOPIC_MAPPING)) console.log(`${event}\t${topic}`);
     return 0;
   }
-  console.error(USAGE);
-  return 2;
+  throw new UsageError(`unknown command: huleedu ${argv.join(' ')}`);
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`huleedu: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+/** Exit once standard output has drained: a pipe must get the whole output, not its first 64 KiB. */
+function exit(code: number): void {
+  process.stdout.write('', () => process.exit(code));
+}
+
+run(process.argv.slice(2)).then(exit, (error: unknown) => {
+  // node:util parseArgs throws TypeErrors with ERR_PARSE_ARGS_* codes for bad options.
+  const code = (error as { code?: string }).code ?? '';
+  if (error instanceof UsageError || code.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`huleedu: ${(error as Error).message}\n(huleedu --help lists the commands)`);
+    exit(2);
+    return;
+  }
+  console.error(`huleedu: ${error instanceof Error ? error.message : String(error)}`);
+  exit(1);
+});

@@ -1,9 +1,19 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { decodeText } from '../services/api/essay-input.ts';
 import { FsContentStore } from '../services/content/store/fs-store.ts';
 import { SpellingEngine, spellCheckWith } from '../services/spellchecker/spelling/index.ts';
 import { type EmbeddedReport, runEmbeddedBatch } from './embedded-pipeline.ts';
+import { UsageError } from './usage-error.ts';
 
 export interface ProcessArgs {
   input: string;
@@ -12,22 +22,75 @@ export interface ProcessArgs {
   json: boolean;
 }
 
-/** Parse `process <folder|file> [--out DIR] [--data DIR] [--json]`. */
-export function parseProcessArgs(argv: readonly string[]): ProcessArgs | string {
-  let input: string | undefined;
-  let out: string | undefined;
-  let data = '.data/embedded';
-  let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    if (a === '--out') out = argv[++i];
-    else if (a === '--data') data = argv[++i] ?? data;
-    else if (a === '--json') json = true;
-    else if (a.startsWith('--')) return `unknown option ${a}`;
-    else input = a;
+export const PROCESS_USAGE = 'huleedu process <folder|file.txt> [--out DIR] [--data DIR] [--json]';
+
+/**
+ * Parse `process <folder|file> [--out DIR] [--data DIR] [--json]` and check it before any
+ * work: unknown options, a missing value, no input or two, an input that does not exist and an
+ * `--out` that is a file or the input folder itself are usage errors.
+ */
+export function parseProcessArgs(argv: readonly string[]): ProcessArgs {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      out: { type: 'string' },
+      data: { type: 'string', default: '.data/embedded' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const [input, ...extra] = positionals;
+  if (!input || extra.length > 0) throw new UsageError(PROCESS_USAGE);
+  if (!existsSync(input)) throw new UsageError(`${input} does not exist; usage: ${PROCESS_USAGE}`);
+  const out = values.out;
+  if (out !== undefined) {
+    if (out === '') throw new UsageError(`--out needs a folder; usage: ${PROCESS_USAGE}`);
+    if (existsSync(out) && !statSync(out).isDirectory())
+      throw new UsageError(`--out ${out} is a file, not a folder`);
+    if (existsSync(out) && realpathSync(out) === realpathSync(input))
+      throw new UsageError(
+        `--out ${out} is the input folder: the corrected texts would overwrite the essays`,
+      );
   }
-  if (!input) return 'process needs a folder of .txt essays (or one .txt file)';
-  return { input, out, data, json };
+  return { input, out, data: values.data, json: values.json };
+}
+
+/**
+ * The `.txt` files of a folder (or the one file given), sorted. A symbolic link that leads
+ * out of the folder, or to anything but a file, is left out with a warning.
+ */
+function essayFiles(input: string, warn: (line: string) => void): string[] {
+  if (!statSync(input).isDirectory()) return [input];
+  const root = realpathSync(input);
+  const files: string[] = [];
+  for (const entry of readdirSync(input, { withFileTypes: true })) {
+    if (!entry.name.endsWith('.txt')) continue;
+    const path = join(input, entry.name);
+    if (entry.isSymbolicLink()) {
+      let target: string;
+      try {
+        target = realpathSync(path);
+      } catch {
+        warn(`skipped ${entry.name}: a symbolic link to nothing`);
+        continue;
+      }
+      const inside = relative(root, target);
+      if (inside.startsWith('..') || resolve(root, inside) !== target) {
+        warn(`skipped ${entry.name}: a symbolic link out of ${input} (to ${target})`);
+        continue;
+      }
+      if (!statSync(target).isFile()) {
+        warn(`skipped ${entry.name}: a symbolic link to something that is not a file`);
+        continue;
+      }
+    } else if (!entry.isFile()) {
+      warn(`skipped ${entry.name}: not a file`);
+      continue;
+    }
+    files.push(path);
+  }
+  return files.sort();
 }
 
 /** `huleedu process`: run a folder of essays through the embedded pipeline (no servers). */
@@ -37,18 +100,21 @@ export async function processCommand(
   warn: (line: string) => void = (line) => console.error(`huleedu process: ${line}`),
 ): Promise<EmbeddedReport> {
   const input = resolve(args.input);
-  const files = statSync(input).isDirectory()
-    ? readdirSync(input)
-        .filter((f) => f.endsWith('.txt'))
-        .sort()
-        .map((f) => join(input, f))
-    : [input];
+  const files = essayFiles(input, warn);
   if (files.length === 0) throw new Error(`no .txt files in ${input}`);
   // Decoded strictly: a Latin-1 or binary file is reported by name and left out, never
-  // "corrected" as mangled text (bug: "Café" came back as "Caf\uFFFD").
+  // "corrected" as mangled text (bug: "Café" came back as "Caf\uFFFD"). A file that cannot be
+  // read is reported by name too, and the rest of the batch goes on.
   const essays: { name: string; text: string }[] = [];
   for (const f of files) {
-    const decoded = decodeText(readFileSync(f));
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(f);
+    } catch (error) {
+      warn(`skipped ${basename(f)}: ${(error as Error).message}`);
+      continue;
+    }
+    const decoded = decodeText(bytes);
     if ('problem' in decoded) warn(`skipped ${basename(f)}: it ${decoded.problem}`);
     else essays.push({ name: basename(f), text: decoded.text });
   }

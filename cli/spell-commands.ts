@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
 import { SpellingEngine } from '../services/spellchecker/spelling/index.ts';
+import { UsageError } from './usage-error.ts';
 
 /**
  * `huleedu suggest [--top N]`: one line out per line in, in order and as soon as each line is
@@ -11,9 +13,13 @@ export async function suggestCommand(
   argv: readonly string[],
   out: NodeJS.WritableStream,
 ): Promise<number> {
-  const i = argv.indexOf('--top');
-  const top = i >= 0 ? Number(argv[i + 1]) : 5;
-  if (!Number.isInteger(top) || top < 1) throw new Error('--top needs a positive integer');
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: { top: { type: 'string', default: '5' } },
+  });
+  const top = Number(values.top);
+  if (!Number.isInteger(top) || top < 1) throw new UsageError('huleedu suggest [--top N] (N ≥ 1)');
   const engine = new SpellingEngine();
   const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
   for await (const line of lines) {
@@ -27,11 +33,16 @@ export async function suggestCommand(
 
 /** `huleedu spell FILE|- [--json] [--lang en]`: the corrected text, or the corrections as JSON. */
 export function spellCommand(argv: readonly string[], out: NodeJS.WritableStream): number {
-  const json = argv.includes('--json');
-  const langAt = argv.indexOf('--lang');
-  const language = langAt >= 0 ? (argv[langAt + 1] ?? 'en') : 'en';
-  const file = argv.find((a, k) => !a.startsWith('--') && argv[k - 1] !== '--lang');
-  if (!file) throw new Error('spell needs a FILE or - for standard input');
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false }, lang: { type: 'string', default: 'en' } },
+  });
+  const json = values.json;
+  const language = values.lang;
+  const [file, ...extra] = positionals;
+  if (!file || extra.length > 0) throw new UsageError('huleedu spell FILE|- [--json] [--lang en]');
   const text = readFileSync(file === '-' ? 0 : file, 'utf8');
   const result = new SpellingEngine().check(text, language);
   if (json)

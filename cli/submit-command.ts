@@ -4,6 +4,7 @@ import { extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ApiClient, ApiError, type BatchView } from './api-client.ts';
 import { developmentToken } from './dev-token.ts';
+import { UsageError } from './usage-error.ts';
 
 const FINAL_ESSAY = new Set([
   'essay_all_processing_completed',
@@ -213,12 +214,4 @@ export function tokenCommand(argv: string[], print: (line: string) => void): num
     throw new UsageError('--expires-in takes a whole number of seconds');
   print(developmentToken(values.sub, expires));
   return 0;
-}
-
-/** A command line the command does not take: printed with the usage, exit 2. */
-export class UsageError extends Error {
-  constructor(usage: string) {
-    super(`usage: ${usage}`);
-    this.name = 'UsageError';
-  }
 }
