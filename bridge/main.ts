@@ -2,25 +2,12 @@
 import Fastify from 'fastify';
 import { pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { z } from 'zod';
-import { HostList, loadSettings, Port } from '../common-core/index.ts';
+import { loadSettings } from '../common-core/index.ts';
 import { connectNats, createKafka, onShutdownSignal } from '../messaging/index.ts';
 import { runMain } from '../services/run-main.ts';
 import { startBridge } from './bridge.ts';
 import { defaultRoutes, loadRoutes } from './routes.ts';
-
-const BridgeSettingsSchema = z.object({
-  KAFKA_BROKERS: HostList.default(['127.0.0.1:9092']),
-  NATS_SERVERS: HostList.default(['127.0.0.1:4222']),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
-  BRIDGE_HOST: z.string().min(1).default('127.0.0.1'),
-  BRIDGE_PORT: Port.default(8003),
-  /** A JSON route file; the platform's default routes when unset. */
-  BRIDGE_ROUTES: z.string().min(1).optional(),
-  BRIDGE_NATS_STREAM: z.string().min(1).default('HULEEDU'),
-  /** Messages per Kafka write (split further to fit Kafka's request size); two batches in flight. */
-  BRIDGE_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
-});
+import { BridgeSettingsSchema } from './settings.ts';
 
 runMain('bridge', async () => {
   const s = loadSettings('bridge', BridgeSettingsSchema);
