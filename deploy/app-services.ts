@@ -111,3 +111,8 @@ export function serviceEnvironment(
       typeof v === 'string' ? v : `http://${where.hostOf(v.service)}:${where.portOf(v.service)}`;
   return env;
 }
+
+/** The compiled entry the image runs (`npm run build` puts it under dist/). */
+export function compiledEntry(service: AppService): string {
+  return `dist/${service.entry.replace(/\.ts$/, '.js')}`;
+}

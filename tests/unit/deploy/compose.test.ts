@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { APP_SERVICES, serviceEnvironment } from '../../deploy/app-services.ts';
+import { APP_SERVICES, compiledEntry, serviceEnvironment } from '../../../deploy/app-services.ts';
 
 // No Docker engine here: the compose file is validated statically.
 interface Service {
@@ -15,7 +15,7 @@ interface Service {
   environment?: Record<string, string>;
 }
 
-const root = new URL('../../', import.meta.url);
+const root = new URL('../../../', import.meta.url);
 const compose = parse(readFileSync(new URL('docker-compose.yml', root), 'utf8'), {
   merge: true,
 }) as {
@@ -56,15 +56,40 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('runs only npm scripts that exist, in an image the Dockerfile builds', () => {
+  it('runs compiled entries with node itself (no npm, npx or tsx in between), in the image the Dockerfile builds', () => {
     expect(existsSync(new URL('Dockerfile', root))).toBe(true);
+    const sources = new Set(
+      readdirSync(new URL('cli/', root)).map((f) => `dist/cli/${f.replace(/\.ts$/, '.js')}`),
+    );
+    for (const s of APP_SERVICES) sources.add(compiledEntry(s));
     for (const [name, svc] of services) {
       if (!svc.build) continue;
       const cmd = svc.command ?? [];
-      expect(cmd.slice(0, 2), name).toEqual(['npm', 'run']);
-      expect(scripts[cmd[2] ?? ''], `${name}: npm run ${cmd[2]}`).toBeDefined();
+      expect(cmd[0], name).toBe('node');
+      expect(cmd.join(' '), name).not.toMatch(/\b(npm|npx|tsx)\b/);
+      const entry = cmd.find((a) => a.startsWith('dist/')) ?? '';
+      expect(sources.has(entry), `${name}: ${entry} is not a compiled entry`).toBe(true);
       expect(svc.environment?.KAFKA_BROKERS).toBe('kafka:9092');
     }
+  });
+
+  it('restarts every long-running service, and only the one-shot bootstrap runs once', () => {
+    for (const [name, svc] of services) {
+      if (name === 'topics') expect(svc.restart).toBe('no');
+      else expect(svc.restart, name).toBe('unless-stopped');
+    }
+  });
+
+  it("keeps Kafka's data on its volume: KAFKA_LOG_DIRS is where the volume is mounted", () => {
+    const kafka = compose.services.kafka as Service & { volumes?: string[] };
+    const dir = kafka.environment?.KAFKA_LOG_DIRS;
+    expect(dir).toBeDefined();
+    expect(kafka.volumes).toContain(`kafka-data:${dir}`);
+  });
+
+  it('publishes ports on the loopback interface only', () => {
+    for (const [name, svc] of services)
+      for (const p of svc.ports ?? []) expect(p, name).toMatch(/^127\.0\.0\.1:/);
   });
 
   it('declares every named volume it mounts', () => {
@@ -89,10 +114,10 @@ describe('docker-compose.yml and npm run stack start the same application servic
   for (const service of APP_SERVICES) {
     it(`${service.name}: same command, port, environment, health check and dependencies`, () => {
       const svc = compose.services[service.name] as Service;
-      expect(svc.command).toEqual(['npm', 'run', service.script]);
+      expect(svc.command).toEqual(['node', ...service.nodeArgs, compiledEntry(service)]);
       expect(scripts[service.script]).toContain(service.entry);
       for (const flag of service.nodeArgs) expect(scripts[service.script]).toContain(flag);
-      expect(svc.ports).toEqual([`${service.port}:${service.port}`]);
+      expect(svc.ports).toEqual([`127.0.0.1:${service.port}:${service.port}`]);
       const expected = {
         ...serviceEnvironment(service, {
           bind: '0.0.0.0',
@@ -102,7 +127,13 @@ describe('docker-compose.yml and npm run stack start the same application servic
         ...service.containerEnv,
       };
       expect(svc.environment).toMatchObject(expected);
-      expect(JSON.stringify(svc.healthcheck?.test)).toContain(`127.0.0.1:${service.port}/healthz`);
+      expect(svc.environment?.HULEEDU_SERVICE).toBe(service.name);
+      expect(svc.healthcheck?.test).toEqual([
+        'CMD',
+        'node',
+        'dist/deploy/healthcheck.js',
+        service.name,
+      ]);
       for (const dep of service.dependsOn)
         expect(svc.depends_on?.[dep]?.condition, `${service.name} -> ${dep}`).toBe(
           'service_healthy',
