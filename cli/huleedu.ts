@@ -14,6 +14,7 @@
  */
 import { TOPIC_MAPPING } from '../common-core/index.ts';
 import { dltCommand } from './dlt-command.ts';
+import { machinesCommand } from './machines-command.ts';
 import { parseProcessArgs, processCommand } from './process-command.ts';
 import { spellCommand, suggestCommand } from './spell-commands.ts';
 import { statusCommand, submitCommand, tokenCommand } from './submit-command.ts';
@@ -40,7 +41,9 @@ const USAGE = `usage:
   huleedu dlt list --topic <topic> [--json]
   huleedu dlt show <partition:offset> --topic <topic>
   huleedu dlt replay --topic <topic> (--all | --only <p:o>,... | --code <HULEEDU_...>) [--dry-run]
-                          inspect a topic's dead letters; replay chosen ones to it after a fix`;
+                          inspect a topic's dead letters; replay chosen ones to it after a fix
+  huleedu machines export [--machine essay|batch] [--format mermaid|dot|json]
+                          the state charts, drawn from the machine definitions`;
 
 const HELP = `huleedu ${packageVersion()}: essays through spell checking, on one machine or a cluster.
 
@@ -76,6 +79,7 @@ async function run(argv: string[]): Promise<number> {
   if (group === 'status') return await statusCommand(rest, (l) => console.log(l));
   if (group === 'token') return tokenCommand(rest, (l) => console.log(l));
   if (group === 'dlt') return await dltCommand(rest, (l) => console.log(l));
+  if (group === 'machines') return machinesCommand(rest, (text) => process.stdout.write(text));
   if (group === 'topics' && command === 'create' && argv.length === 2) {
     await bootstrapTopics({ env: process.env, log: (m) => console.log(m) });
     return 0;
