@@ -47,6 +47,16 @@ export class ApiClient {
     body?: FormData | string,
     headers: Record<string, string> = {},
   ): Promise<T> {
+    return JSON.parse(await this.request(method, path, body, headers)) as T;
+  }
+
+  /** The body of a 2xx answer as text; any other answer becomes an ApiError. */
+  private async request(
+    method: string,
+    path: string,
+    body?: FormData | string,
+    headers: Record<string, string> = {},
+  ): Promise<string> {
     let res: Response;
     try {
       res = await fetch(new URL(path, this.baseUrl), {
@@ -79,7 +89,15 @@ export class ApiClient {
         problems,
       );
     }
-    return JSON.parse(text) as T;
+    return text;
+  }
+
+  /** The teacher's report of a batch: html (a page), json or csv, as text. */
+  report(batchId: string, format: 'html' | 'json' | 'csv'): Promise<string> {
+    return this.request(
+      'GET',
+      `/v1/batches/${encodeURIComponent(batchId)}/report?format=${format}`,
+    );
   }
 
   /** Upload files as one batch (multipart). */

@@ -23,18 +23,19 @@ import { UsageError } from './usage-error.ts';
 import { packageVersion } from './version.ts';
 
 const USAGE = `usage:
-  huleedu process <folder> [--out DIR] [--data DIR] [--json]
-                          spellcheck a folder of .txt essays with no servers (memory bus, PGlite)
+  huleedu process <folder> [--out DIR] [--format html|json|csv] [--data DIR] [--json]
+                          spellcheck a folder of .txt essays with no servers (memory bus, PGlite);
+                          with --out, the corrected texts and report.html (or .json, .csv)
   huleedu suggest [--top N]
                           words on stdin, one per line -> the word and TAB-separated suggestions
   huleedu spell FILE|- [--json] [--lang en]
                           the corrected text (or, with --json, the corrections)
   huleedu topics create   create every mapped topic, its .DLT and the NATS stream (idempotent)
   huleedu topics list     print the event -> topic table
-  huleedu submit <folder> [--api URL] [--token T] [--out DIR] [--course CODE]
+  huleedu submit <folder> [--api URL] [--token T] [--out DIR] [--format html|json|csv] [--course CODE]
                           submit .txt/.docx/.pdf essays to the api (npm run stack) as one batch,
                           follow it live, print the summary and write the corrected texts
-  huleedu status <batch_id> [--api URL] [--token T] [--out DIR]
+  huleedu status <batch_id> [--api URL] [--token T] [--out DIR] [--format html|json|csv]
                           follow a submitted batch to its end (resumes after Ctrl-C)
   huleedu token --sub <teacher> [--expires-in SECONDS]
                           print a development token (HS256 with API_JWT_SECRET or the dev secret)

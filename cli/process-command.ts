@@ -11,7 +11,16 @@ import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeText } from '../services/api/essay-input.ts';
 import { FsContentStore } from '../services/content/store/fs-store.ts';
+import {
+  type BatchReport,
+  buildBatchReport,
+  REPORT_FORMATS,
+  type ReportFormat,
+  renderReportCsv,
+  renderReportHtml,
+} from '../services/report/index.ts';
 import { SpellingEngine, spellCheckWith } from '../services/spellchecker/spelling/index.ts';
+import { defaultCacheDir } from '../services/spellchecker/spelling/spelling-engine.ts';
 import { type EmbeddedReport, runEmbeddedBatch } from './embedded-pipeline.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -20,9 +29,19 @@ export interface ProcessArgs {
   out: string | undefined;
   data: string;
   json: boolean;
+  /** The report written beside the corrected texts: report.html (default), .json or .csv. */
+  format: ReportFormat;
 }
 
-export const PROCESS_USAGE = 'huleedu process <folder|file.txt> [--out DIR] [--data DIR] [--json]';
+/** A report in one of its formats. */
+export function renderReport(report: BatchReport, format: ReportFormat): string {
+  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  if (format === 'csv') return renderReportCsv(report);
+  return renderReportHtml(report);
+}
+
+export const PROCESS_USAGE =
+  'huleedu process <folder|file.txt> [--out DIR] [--format html|json|csv] [--data DIR] [--json]';
 
 /**
  * Parse `process <folder|file> [--out DIR] [--data DIR] [--json]` and check it before any
@@ -38,8 +57,12 @@ export function parseProcessArgs(argv: readonly string[]): ProcessArgs {
       out: { type: 'string' },
       data: { type: 'string', default: '.data/embedded' },
       json: { type: 'boolean', default: false },
+      format: { type: 'string', default: 'html' },
     },
   });
+  const format = values.format as ReportFormat;
+  if (!REPORT_FORMATS.includes(format))
+    throw new UsageError(`--format is html, json or csv; usage: ${PROCESS_USAGE}`);
   const [input, ...extra] = positionals;
   if (!input || extra.length > 0) throw new UsageError(PROCESS_USAGE);
   if (!existsSync(input)) throw new UsageError(`${input} does not exist; usage: ${PROCESS_USAGE}`);
@@ -53,7 +76,7 @@ export function parseProcessArgs(argv: readonly string[]): ProcessArgs {
         `--out ${out} is the input folder: the corrected texts would overwrite the essays`,
       );
   }
-  return { input, out, data: values.data, json: values.json };
+  return { input, out, data: values.data, json: values.json, format };
 }
 
 /**
@@ -121,16 +144,29 @@ export async function processCommand(
   if (essays.length === 0) throw new Error(`no readable .txt essays in ${input}`);
   const data = resolve(args.data);
   mkdirSync(data, { recursive: true });
+  const cache = defaultCacheDir();
+  if (!existsSync(cache) || !readdirSync(cache).some((f) => /^symspell-en-.*\.bin$/.test(f)))
+    warn(`building the spelling index (first run only, ~20 s; cached in ${cache})`);
+  const engine = new SpellingEngine();
   const report = await runEmbeddedBatch({
     essays,
     store: new FsContentStore(join(data, 'content')),
     databaseUrl: `pglite://${join(data, 'pglite')}`,
-    spellCheck: spellCheckWith(new SpellingEngine()),
+    spellCheck: spellCheckWith(engine),
   });
+  let reportFile: string | undefined;
   if (args.out) {
-    mkdirSync(resolve(args.out), { recursive: true });
+    const out = resolve(args.out);
+    mkdirSync(out, { recursive: true });
     for (const e of report.essays)
-      if (e.correctedText !== null) writeFileSync(join(resolve(args.out), e.name), e.correctedText);
+      if (e.correctedText !== null) writeFileSync(join(out, e.name), e.correctedText);
+    const texts = new Map(essays.map((e) => [e.name, e.text]));
+    const teacherReport = buildBatchReport(
+      { batchId: report.batchId, status: report.outcome },
+      report.essays.map((e) => ({ ...e, text: texts.get(e.name) ?? null })),
+    );
+    reportFile = join(out, `report.${args.format}`);
+    writeFileSync(reportFile, renderReport(teacherReport, args.format));
   }
   if (args.json) {
     print(JSON.stringify(report));
@@ -143,7 +179,13 @@ export async function processCommand(
         `  ${e.name}\t${e.status}\t${e.correctionsMade ?? '-'} corrections${e.error ? `\t${e.error.code}: ${e.error.message}` : ''}`,
       );
     }
+    const corrections = report.essays.reduce((n, e) => n + (e.correctionsMade ?? 0), 0);
+    const failed = report.essays.filter((e) => e.status !== 'essay_all_processing_completed');
+    print(
+      `${report.essays.length} essays, ${corrections} corrections, ${failed.length} failed, ${report.seconds.toFixed(1)} s`,
+    );
     if (args.out) print(`corrected texts written to ${resolve(args.out)}`);
+    if (reportFile) print(`report: ${reportFile}`);
   }
   return report;
 }

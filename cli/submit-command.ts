@@ -17,6 +17,8 @@ export interface FollowOptions {
   api: string;
   token: string;
   out: string | undefined;
+  /** The report written beside the corrected texts (report.html unless json or csv). */
+  format?: 'html' | 'json' | 'csv';
   print: (line: string) => void;
   /** Progress output: rewritten in place on a terminal, plain lines otherwise. */
   tty: boolean;
@@ -88,6 +90,10 @@ async function followAndReport(batchId: string, total: number, o: FollowOptions)
       writeFileSync(join(out, name), detail.corrected_text);
     }
     o.print(`corrected texts written to ${out}`);
+    const format = o.format ?? 'html';
+    const report = join(out, `report.${format}`);
+    writeFileSync(report, await client.report(batchId, format));
+    o.print(`report: ${report}`);
   }
   o.print(
     `batch ${batchId}: ${view.status}: ${view.essays.length} essays, ${corrections} corrections, ${failures} failures, ${((Date.now() - started) / 1000).toFixed(1)} s`,
@@ -106,7 +112,17 @@ function interruptible(): { signal: AbortSignal; dispose: () => void } {
   return { signal: abort.signal, dispose: () => process.off('SIGINT', onSigint) };
 }
 
-const USAGE_SUBMIT = 'huleedu submit <folder> [--api URL] [--token T] [--out DIR] [--course CODE]';
+const USAGE_SUBMIT =
+  'huleedu submit <folder> [--api URL] [--token T] [--out DIR] [--format html|json|csv] [--course CODE]';
+const USAGE_STATUS =
+  'huleedu status <batch_id> [--api URL] [--token T] [--out DIR] [--format html|json|csv]';
+
+/** The report format of `--format` (html unless json or csv). */
+function reportFormat(value: string | undefined, usage: string): 'html' | 'json' | 'csv' {
+  const format = value ?? 'html';
+  if (format !== 'html' && format !== 'json' && format !== 'csv') throw new UsageError(usage);
+  return format;
+}
 
 /** `huleedu submit <folder>`: upload a folder as one batch and follow it to the end. */
 export async function submitCommand(
@@ -120,11 +136,13 @@ export async function submitCommand(
       api: { type: 'string' },
       token: { type: 'string' },
       out: { type: 'string' },
+      format: { type: 'string' },
       course: { type: 'string' },
     },
   });
   const folder = positionals[0];
   if (!folder || positionals.length > 1) throw new UsageError(USAGE_SUBMIT);
+  const format = reportFormat(values.format, USAGE_SUBMIT);
   const input = resolve(folder);
   const files = statSync(input).isDirectory()
     ? readdirSync(input)
@@ -155,7 +173,7 @@ export async function submitCommand(
     submitted.essays.length,
     api,
     token,
-    values.out,
+    { out: values.out, format },
     print,
   );
 }
@@ -166,7 +184,7 @@ async function followInterruptibly(
   total: number,
   api: string,
   token: string,
-  out: string | undefined,
+  result: { out: string | undefined; format: 'html' | 'json' | 'csv' },
   print: (line: string) => void,
 ): Promise<number> {
   const { signal, dispose } = interruptible();
@@ -174,7 +192,7 @@ async function followInterruptibly(
     return await followAndReport(batchId, total, {
       api,
       token,
-      out,
+      ...result,
       print,
       tty: process.stdout.isTTY === true,
       signal,
@@ -192,14 +210,26 @@ export async function statusCommand(
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { api: { type: 'string' }, token: { type: 'string' }, out: { type: 'string' } },
+    options: {
+      api: { type: 'string' },
+      token: { type: 'string' },
+      out: { type: 'string' },
+      format: { type: 'string' },
+    },
   });
   const batchId = positionals[0];
-  if (!batchId || positionals.length > 1)
-    throw new UsageError('huleedu status <batch_id> [--api URL] [--token T] [--out DIR]');
+  if (!batchId || positionals.length > 1) throw new UsageError(USAGE_STATUS);
+  const format = reportFormat(values.format, USAGE_STATUS);
   const { api, token } = connection(values);
   const view = await new ApiClient(api, token).batch(batchId);
-  return followInterruptibly(batchId, view.essay_count, api, token, values.out, print);
+  return followInterruptibly(
+    batchId,
+    view.essay_count,
+    api,
+    token,
+    { out: values.out, format },
+    print,
+  );
 }
 
 /** `huleedu token --sub <teacher> [--expires-in SECONDS]`: a development token. */

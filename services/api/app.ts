@@ -35,6 +35,12 @@ import { CORRELATION_HEADER, correlationEcho, correlationIdOf } from '../http/co
 import { errorHandler, frameworkErrors } from '../http/error-handler.ts';
 import { httpMetrics } from '../http/http-metrics.ts';
 import { timedServer } from '../http/timed-server.ts';
+import {
+  buildBatchReport,
+  REPORT_FORMATS,
+  renderReportCsv,
+  renderReportHtml,
+} from '../report/index.ts';
 import { authentication, type TokenVerification } from './auth.ts';
 import { streamBatchEvents } from './batch-events.ts';
 import type { BatchRecord, BatchRegistry, EssayRecord } from './batch-registry.ts';
@@ -635,6 +641,66 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
   );
 
   /** An essay of the requesting teacher, or 404. */
+  app.get(
+    '/v1/batches/:id/report',
+    {
+      schema: {
+        summary:
+          "The teacher's report of a batch: each essay's text with its corrections in place (html, the default), or the same as json or csv",
+        params: IdParams,
+        querystring: z.object({ format: z.enum(REPORT_FORMATS).default('html') }),
+        response: {
+          200: z.unknown().describe('text/html, application/json (the report model) or text/csv'),
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const batch = await ownBatch(request.teacherId, request.params.id);
+      const essays = await deps.batches.essays(batch.batchId);
+      const view = await currentView(batch, essays);
+      const states = await deps.actors.loadStates(
+        essays.map((e) => ({ actorType: 'essay', actorId: e.essayId })),
+      );
+      const correctedIds = new Map<string, string>();
+      for (const s of states) {
+        const id = (s.snapshot as { context?: { correctedTextStorageId?: unknown } }).context
+          ?.correctedTextStorageId;
+        if (typeof id === 'string') correctedIds.set(s.actorId, id);
+      }
+      const texts = await mapLimit(essays, 8, async (e) => {
+        const correctedId = correctedIds.get(e.essayId);
+        const [text, correctedText] = await Promise.all([
+          deps.content.fetchText(e.textStorageId, request.id),
+          correctedId ? deps.content.fetchText(correctedId, request.id) : null,
+        ]);
+        return { text, correctedText };
+      });
+      const report = buildBatchReport(
+        { batchId: batch.batchId, status: view.status },
+        view.essays.map((summary, i) => ({
+          name: summary.name,
+          essayId: summary.essay_id,
+          status: summary.status,
+          error: summary.error,
+          text: texts[i]?.text ?? null,
+          correctedText: texts[i]?.correctedText ?? null,
+        })),
+      );
+      const format = request.query.format;
+      if (format === 'json') return reply.send(report);
+      if (format === 'csv')
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="report-${batch.batchId}.csv"`)
+          .send(renderReportCsv(report));
+      return reply
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+        .send(renderReportHtml(report));
+    },
+  );
+
   const ownEssay = async (teacherId: string, essayId: string) => {
     const essay = await deps.batches.essay(essayId);
     if (!essay) throw new HuleEduError('HULEEDU_NOT_FOUND', `no essay ${essayId}`);

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -183,6 +184,30 @@ describe('distributed platform through the api (npm run stack)', () => {
     const changes = [...first, ...rest].filter((e) => e.event === 'essay_status');
     // Five transitions per essay, each seen once.
     expect(changes).toHaveLength(15);
+  });
+
+  it("huleedu submit uploads a folder, follows it and writes the corrected texts and the teacher's report", async () => {
+    const out = join(dir, 'submit-out');
+    const r = spawnSync(
+      'npx',
+      ['tsx', 'cli/huleedu.ts', 'submit', 'examples/essays', '--api', stack.apiUrl, '--out', out],
+      {
+        cwd: new URL('../../', import.meta.url).pathname,
+        env: { ...process.env, HULEEDU_TOKEN: token },
+        encoding: 'utf8',
+        timeout: 180_000,
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/completed_successfully: 3 essays, 9 corrections, 0 failures/);
+    expect(readFileSync(join(out, '01-holiday.txt'), 'utf8')).toContain(
+      'I believe that it was because my friend came with us.',
+    );
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain(
+      '<del aria-label="was">beleive</del><ins aria-label="now">believe</ins>',
+    );
+    expect(html.match(/<span class="fix"/g)).toHaveLength(9);
   });
 
   it('the same Idempotency-Key twice gives one batch; another teacher cannot see it', async () => {

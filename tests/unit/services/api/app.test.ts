@@ -415,6 +415,71 @@ describe('api', () => {
       ]);
     });
 
+    it("serves the teacher's report of a batch as html (corrections in place), json and csv; only to its owner", async () => {
+      const created = (
+        await submit({
+          essays: [
+            { name: 'a.txt', text: 'I has a tpyo here.' },
+            { name: 'b.txt', text: 'Broken <b>text</b>.' },
+          ],
+        })
+      ).json();
+      const [a, b] = created.essays as { essay_id: string }[];
+      const fixedId = 'e'.repeat(32);
+      texts.set(fixedId, 'I has a typo here.');
+      const snapshot = (actorType: string, actorId: string, status: string, context: object) => ({
+        actorType,
+        actorId,
+        machineId: actorType,
+        machineVersion: 1,
+        snapshot: { value: status, context },
+        version: 5,
+        status,
+      });
+      await database.db.insert(tables.actorSnapshots).values([
+        snapshot('batch', created.batch_id, 'completed_with_failures', {}),
+        snapshot('essay', a?.essay_id as string, 'essay_all_processing_completed', {
+          correctionsMade: 1,
+          correctedTextStorageId: fixedId,
+          error: null,
+        }),
+        snapshot('essay', b?.essay_id as string, 'essay_partially_processed_with_failures', {
+          correctionsMade: null,
+          error: { code: 'HULEEDU_RETRIES_EXHAUSTED', message: 'content service down' },
+        }),
+      ]);
+      const get = (format: string, authorization = T1) =>
+        app.inject({
+          method: 'GET',
+          url: `/v1/batches/${created.batch_id}/report${format ? `?format=${format}` : ''}`,
+          headers: { authorization },
+        });
+      const html = await get('');
+      expect(html.statusCode).toBe(200);
+      expect(html.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(html.body).toContain('I has a <span class="fix"');
+      expect(html.body).toContain(
+        '<del aria-label="was">tpyo</del><ins aria-label="now">typo</ins>',
+      );
+      expect(html.body).toContain(
+        'Not corrected: content service down (HULEEDU_RETRIES_EXHAUSTED)',
+      );
+      expect(html.body).toContain('Broken &#60;b&#62;text&#60;/b&#62;.');
+      expect(html.body).not.toMatch(/<(script|link|img)\b/);
+      const json = (await get('json')).json();
+      expect(json.totals).toEqual({ essays: 2, corrected: 1, failed: 1, corrections: 1 });
+      expect(json.essays[0].corrections).toEqual([
+        { start: 8, end: 12, original: 'tpyo', replacement: 'typo', kind: 'spelling' },
+      ]);
+      const csv = await get('csv');
+      expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(csv.body.split('\r\n')[1]).toBe(
+        `a.txt,${a?.essay_id},essay_all_processing_completed,8,12,tpyo,typo,spelling,`,
+      );
+      expect((await get('pdf')).statusCode).toBe(400);
+      expect((await get('html', token('someone-else'))).statusCode).toBe(404);
+    });
+
     it('cancels a running batch with a command (202), and refuses to cancel a finished one (409)', async () => {
       const created = (await submit({ essays: essays(1) })).json();
       published.length = 0;
