@@ -48,6 +48,8 @@ export interface EmbeddedOptions {
   spellCheck: SpellCheckFn;
   timeoutMs?: number;
   logger?: Logger;
+  /** Told how many essays the spell checker has finished, after each one. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /**
@@ -74,12 +76,13 @@ export async function runEmbeddedBatch(options: EmbeddedOptions): Promise<Embedd
   });
   const publisher = await bus.publisher();
   const decodeRequest = envelopeDecoder(SpellcheckRequestedDataV1Schema);
+  const checked = new Set<string>();
   const spellchecker = await bus.consume({
     groupId: 'spellchecker-service',
     topics: [topicName(ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED)],
     decode: decodeRequest,
     handle: async (request) => {
-      await processMessage(request, {
+      const outcome = await processMessage(request, {
         fetchText: async (id) => {
           const found = await options.store.get(id);
           if (!found) throw new Error(`text ${id} not found`);
@@ -103,6 +106,8 @@ export async function runEmbeddedBatch(options: EmbeddedOptions): Promise<Embedd
           ]),
         retry: { maxRetries: 2, initialDelayMs: 10, maxDelayMs: 100 },
       });
+      checked.add(outcome.essayId);
+      options.onProgress?.(checked.size, options.essays.length);
     },
   });
 

@@ -22,6 +22,7 @@ import {
 import { SpellingEngine, spellCheckWith } from '../services/spellchecker/spelling/index.ts';
 import { defaultCacheDir } from '../services/spellchecker/spelling/spelling-engine.ts';
 import { type EmbeddedReport, runEmbeddedBatch } from './embedded-pipeline.ts';
+import { ProgressLine } from './progress-line.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface ProcessArgs {
@@ -148,12 +149,21 @@ export async function processCommand(
   if (!existsSync(cache) || !readdirSync(cache).some((f) => /^symspell-en-.*\.bin$/.test(f)))
     warn(`building the spelling index (first run only, ~20 s; cached in ${cache})`);
   const engine = new SpellingEngine();
+  // Progress while it works (not with --json, whose output is one object).
+  const bar = args.json
+    ? undefined
+    : new ProgressLine(essays.length, {
+        tty: process.stdout.isTTY === true,
+        write: (text) => process.stdout.write(text),
+      });
   const report = await runEmbeddedBatch({
     essays,
     store: new FsContentStore(join(data, 'content')),
     databaseUrl: `pglite://${join(data, 'pglite')}`,
     spellCheck: spellCheckWith(engine),
+    onProgress: (done, total) => bar?.update(done, done === total),
   });
+  bar?.finish();
   let reportFile: string | undefined;
   if (args.out) {
     const out = resolve(args.out);

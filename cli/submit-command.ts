@@ -4,6 +4,7 @@ import { extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ApiClient, ApiError, type BatchView } from './api-client.ts';
 import { developmentToken } from './dev-token.ts';
+import { ProgressLine } from './progress-line.ts';
 import { UsageError } from './usage-error.ts';
 
 const FINAL_ESSAY = new Set([
@@ -35,21 +36,11 @@ async function followAndReport(batchId: string, total: number, o: FollowOptions)
   const client = new ApiClient(o.api, o.token);
   const started = Date.now();
   const finalEssays = new Set<string>();
-  let lastLine = 0;
-  const progress = (force = false): void => {
-    const now = Date.now();
-    if (!force && now - lastLine < (o.tty ? 100 : 1_000)) return;
-    lastLine = now;
-    const done = finalEssays.size;
-    const seconds = (now - started) / 1000;
-    const rate = done / Math.max(seconds, 0.001);
-    const eta = rate > 0 ? Math.ceil((total - done) / rate) : undefined;
-    const width = 24;
-    const filled = Math.round((width * done) / Math.max(total, 1));
-    const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} essays, ${rate.toFixed(1)}/s${eta === undefined ? '' : `, ETA ${eta} s`}`;
-    if (o.tty) process.stdout.write(`\r${line}\u001b[K`);
-    else o.print(line);
-  };
+  const bar = new ProgressLine(total, {
+    tty: o.tty,
+    write: (text) => (o.tty ? process.stdout.write(text) : o.print(text.trimEnd())),
+  });
+  const progress = (force = false): void => bar.update(finalEssays.size, force);
   const ended = await client.follow(
     batchId,
     (e) => {
@@ -65,7 +56,7 @@ async function followAndReport(batchId: string, total: number, o: FollowOptions)
     },
     o.signal,
   );
-  if (o.tty) process.stdout.write('\n');
+  bar.finish();
   if (!ended) {
     o.print(`stopped following; the batch goes on. Resume with: huleedu status ${batchId}`);
     return 130;
