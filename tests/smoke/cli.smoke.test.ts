@@ -104,6 +104,26 @@ describe('huleedu: arguments as users expect', () => {
     expect(() => readFileSync(join(data, 'x'))).toThrow();
   });
 
+  it('spell --json through a pipe delivers the whole output (bug: cut at 65,536 bytes by the exit)', () => {
+    const file = join(dir, 'long.txt');
+    writeFileSync(file, Array.from({ length: 5_000 }, () => 'teh recieve').join(' '));
+    const r = spawnSync(
+      'sh',
+      [
+        '-c',
+        `npx tsx cli/huleedu.ts spell '${file}' --json | node -e "
+        let n = '';
+        process.stdin.on('data', (d) => (n += d));
+        process.stdin.on('end', () => console.log(JSON.parse(n).corrections_made, n.length));"`,
+      ],
+      { cwd: new URL('../../', import.meta.url).pathname, encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(r.stderr).toBe('');
+    const [made, bytes] = r.stdout.trim().split(' ').map(Number);
+    expect(made).toBe(10_000);
+    expect(bytes).toBeGreaterThan(4 * 65_536);
+  });
+
   it('symlinks out of the folder and files that cannot be read are skipped by name; the rest goes on', () => {
     const essays = join(dir, 'mixed');
     const outside = join(dir, 'outside');
