@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { startLifecycleHost } from '../actors/lifecycle/host.ts';
+import type { RuntimeObserver } from '../actors/runtime/index.ts';
 import {
   type BatchPhaseOutcomeV1,
   BatchPhaseOutcomeV1Schema,
@@ -50,6 +51,8 @@ export interface EmbeddedOptions {
   logger?: Logger;
   /** Told how many essays the spell checker has finished, after each one. */
   onProgress?: (done: number, total: number) => void;
+  /** Told of every committed actor step (`--inspect`: the XState inspector). */
+  observer?: RuntimeObserver;
 }
 
 /**
@@ -73,6 +76,7 @@ export async function runEmbeddedBatch(options: EmbeddedOptions): Promise<Embedd
     essayDefaults: { maxAttempts: 3, resultTimeoutMs: 60_000 },
     timerIntervalMs: 20,
     relayIdleMs: 20,
+    ...(options.observer ? { observer: options.observer } : {}),
   });
   const publisher = await bus.publisher();
   const decodeRequest = envelopeDecoder(SpellcheckRequestedDataV1Schema);

@@ -9,6 +9,7 @@ import {
 } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { StatelyInspector } from '../actors/inspect/index.ts';
 import { decodeText } from '../services/api/essay-input.ts';
 import { FsContentStore } from '../services/content/store/fs-store.ts';
 import {
@@ -32,6 +33,8 @@ export interface ProcessArgs {
   json: boolean;
   /** The report written beside the corrected texts: report.html (default), .json or .csv. */
   format: ReportFormat;
+  /** The Stately inspector's WebSocket URL, to watch the actors live. */
+  inspect: string | undefined;
 }
 
 /** A report in one of its formats. */
@@ -42,7 +45,7 @@ export function renderReport(report: BatchReport, format: ReportFormat): string 
 }
 
 export const PROCESS_USAGE =
-  'huleedu process <folder|file.txt> [--out DIR] [--format html|json|csv] [--data DIR] [--json]';
+  'huleedu process <folder|file.txt> [--out DIR] [--format html|json|csv] [--data DIR] [--json] [--inspect ws://…]';
 
 /**
  * Parse `process <folder|file> [--out DIR] [--data DIR] [--json]` and check it before any
@@ -59,8 +62,11 @@ export function parseProcessArgs(argv: readonly string[]): ProcessArgs {
       data: { type: 'string', default: '.data/embedded' },
       json: { type: 'boolean', default: false },
       format: { type: 'string', default: 'html' },
+      inspect: { type: 'string' },
     },
   });
+  if (values.inspect !== undefined && !/^wss?:\/\/\S+$/.test(values.inspect))
+    throw new UsageError(`--inspect takes the inspector's ws:// URL; usage: ${PROCESS_USAGE}`);
   const format = values.format as ReportFormat;
   if (!REPORT_FORMATS.includes(format))
     throw new UsageError(`--format is html, json or csv; usage: ${PROCESS_USAGE}`);
@@ -77,7 +83,7 @@ export function parseProcessArgs(argv: readonly string[]): ProcessArgs {
         `--out ${out} is the input folder: the corrected texts would overwrite the essays`,
       );
   }
-  return { input, out, data: values.data, json: values.json, format };
+  return { input, out, data: values.data, json: values.json, format, inspect: values.inspect };
 }
 
 /**
@@ -156,7 +162,11 @@ export async function processCommand(
         tty: process.stdout.isTTY === true,
         write: (text) => process.stdout.write(text),
       });
+  const inspector = args.inspect
+    ? new StatelyInspector({ url: args.inspect, onProblem: (m) => warn(m) })
+    : undefined;
   const report = await runEmbeddedBatch({
+    ...(inspector ? { observer: inspector } : {}),
     essays,
     store: new FsContentStore(join(data, 'content')),
     databaseUrl: `pglite://${join(data, 'pglite')}`,
@@ -164,6 +174,15 @@ export async function processCommand(
     onProgress: (done, total) => bar?.update(done, done === total),
   });
   bar?.finish();
+  if (inspector) {
+    // Give the inspector what is still queued (a few seconds at most), then let go.
+    const until = Date.now() + 3_000;
+    while (inspector.adapter.queued > 0 && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 50));
+    if (inspector.adapter.dropped > 0)
+      warn(`the inspector missed ${inspector.adapter.dropped} events (it was away or slow)`);
+    inspector.stop();
+  }
   let reportFile: string | undefined;
   if (args.out) {
     const out = resolve(args.out);

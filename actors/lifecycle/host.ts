@@ -15,6 +15,7 @@ import {
   type Delivery,
   OutboxRelay,
   RuntimeMetrics,
+  type RuntimeObserver,
   SnapshotCache,
   TimerPoller,
 } from '../runtime/index.ts';
@@ -43,6 +44,8 @@ export interface LifecycleHostOptions {
   topics?: readonly string[];
   /** Unhealthy once a partition has had work in hand this long without advancing; default 120 s. */
   stallAfterMs?: number;
+  /** Told of every committed step: the XState inspector (`LIFECYCLE_INSPECT`); none by default. */
+  observer?: RuntimeObserver;
 }
 
 /** The running lifecycle host: Kafka consumer -> actors -> one transaction -> outbox relay. */
@@ -71,6 +74,7 @@ export async function startLifecycleHost(options: LifecycleHostOptions): Promise
     definitions: MACHINE_DEFINITIONS,
     cache,
     metrics,
+    ...(options.observer ? { observer: options.observer } : {}),
   });
   const publisher: MessagePublisher = await options.bus.publisher();
   const relay = new OutboxRelay(outboxRepository, publisher, options.logger, {

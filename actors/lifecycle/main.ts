@@ -10,6 +10,7 @@ import {
   onShutdownSignal,
 } from '../../messaging/index.ts';
 import { runMain } from '../../services/run-main.ts';
+import { StatelyInspector } from '../inspect/index.ts';
 import { buildLifecycleApp } from './app.ts';
 import { startLifecycleHost } from './host.ts';
 import { LifecycleSettingsSchema } from './settings.ts';
@@ -28,7 +29,16 @@ runMain('lifecycle', async () => {
   const bus = new KafkaBus(kafka, logger, MessagingMetrics.for(registry), {
     partitionsConsumedConcurrently: s.LIFECYCLE_PARTITIONS_CONCURRENCY,
   });
+  // The XState inspector, when asked for: bounded, never slows or stops processing.
+  const inspector = s.LIFECYCLE_INSPECT
+    ? new StatelyInspector({
+        url: s.LIFECYCLE_INSPECT,
+        onProblem: (message) => logger.warn({ inspector: s.LIFECYCLE_INSPECT }, message),
+      })
+    : undefined;
+  if (inspector) logger.info({ url: s.LIFECYCLE_INSPECT }, 'reporting actors to the inspector');
   const host = await startLifecycleHost({
+    ...(inspector ? { observer: inspector } : {}),
     bus,
     database,
     logger,
@@ -50,6 +60,7 @@ runMain('lifecycle', async () => {
   onShutdownSignal(async () => {
     await app.close();
     await host.close();
+    inspector?.stop();
     await bus.close();
     await database.close();
   }, logger);

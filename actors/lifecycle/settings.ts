@@ -10,6 +10,11 @@ export const LifecycleSettingsSchema = z.object({
   LIFECYCLE_HOST: z.string().min(1).default('127.0.0.1'),
   LIFECYCLE_PORT: Port.default(8001),
   LIFECYCLE_GROUP_ID: z.string().min(1).default('essay-lifecycle-service'),
+  /** The Stately inspector's WebSocket (e.g. ws://127.0.0.1:8090): every actor's steps, live. */
+  LIFECYCLE_INSPECT: z
+    .string()
+    .regex(/^wss?:\/\/\S+$/, 'must be a ws:// or wss:// URL')
+    .optional(),
   LIFECYCLE_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   /** Partitions whose batches are processed at once: one batch's JavaScript overlaps another's database round trip. */
   LIFECYCLE_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),

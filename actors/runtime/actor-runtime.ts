@@ -12,6 +12,7 @@ import { batchStatusEvent, essayStatusEvent, interpretEffects } from './effects.
 import { PureStepper } from './pure-stepper.ts';
 import { ActorFencedError, UnknownMachineVersionError } from './runtime-errors.ts';
 import type { RuntimeMetrics } from './runtime-metrics.ts';
+import type { ObservedSnapshot, ObservedStep, RuntimeObserver } from './runtime-observer.ts';
 import type { SnapshotCache } from './snapshot-cache.ts';
 import type { Delivery, ProcessResult } from './types.ts';
 
@@ -21,6 +22,8 @@ export interface ActorRuntimeDeps {
   cache: SnapshotCache;
   metrics?: RuntimeMetrics;
   now?: () => Date;
+  /** Told of every committed step (the XState inspector bridge); none by default. */
+  observer?: RuntimeObserver;
 }
 
 interface Working {
@@ -33,6 +36,8 @@ interface Working {
   readVersion: number;
   version: number;
   dirty: boolean;
+  /** Read from the database by this batch (not from the cache). */
+  loaded?: boolean;
 }
 
 const keyOf = (actorType: string, actorId: string): string => `${actorType}|${actorId}`;
@@ -41,6 +46,10 @@ const NOTHING_DONE: ReadonlySet<string> = new Set();
 
 function persisted(snapshot: AnyMachineSnapshot): PersistedState {
   return { value: String(snapshot.value), context: snapshot.context as Record<string, unknown> };
+}
+
+function observed(snapshot: AnyMachineSnapshot): ObservedSnapshot {
+  return { ...persisted(snapshot), status: snapshot.status };
 }
 
 /**
@@ -202,12 +211,16 @@ export class ActorRuntime {
       const w = working.get(keyOf(row.actorType, row.actorId));
       if (!w) continue;
       w.snapshot = this.restore(row);
+      w.loaded = true;
       w.readVersion = row.version;
       w.version = row.version;
     }
 
     // 3. Apply the events in order with the pure transition function.
     const write = emptyBatchWrite();
+    // Only with an observer: the steps to report after the commit, and the actors seen so far.
+    const steps: ObservedStep[] | undefined = this.deps.observer ? [] : undefined;
+    const appeared = steps ? new Set<Working>() : undefined;
     const timerOps = new Map<
       string,
       { set?: BatchWrite['timersSet'][number]; cancel?: BatchWrite['timersCancelled'][number] }
@@ -246,9 +259,25 @@ export class ActorRuntime {
         continue;
       }
       const from = created ? null : String(before.value);
+      // An actor appears to the observer when created, or when read from the database; one
+      // from the cache was reported before.
+      let first: ObservedStep['appeared'];
+      if (appeared && !appeared.has(w) && (created || w.loaded)) {
+        appeared.add(w);
+        first = { how: created ? 'created' : 'loaded', snapshot: observed(before) };
+      }
       w.version++;
       w.dirty = true;
       if (before.status !== 'active' || !before.can(d.event)) {
+        steps?.push({
+          actorType: d.actorType,
+          actorId: d.actorId,
+          definition: w.definition,
+          ...(first ? { appeared: first } : {}),
+          event: d.event,
+          rejected: true,
+          snapshot: observed(before),
+        });
         result.rejected++;
         metrics?.rejected.inc({ actor_type: d.actorType, event: d.event.type });
         write.journal.push({
@@ -265,6 +294,15 @@ export class ActorRuntime {
       }
       const [next, actions] = (this.steppers.get(d.actorType) as PureStepper).step(before, d.event);
       w.snapshot = next;
+      steps?.push({
+        actorType: d.actorType,
+        actorId: d.actorId,
+        definition: w.definition,
+        ...(first ? { appeared: first } : {}),
+        event: d.event,
+        rejected: false,
+        snapshot: observed(next),
+      });
       const to = String(next.value);
       result.applied++;
       metrics?.transitions.inc({ actor_type: d.actorType, event: d.event.type });
@@ -345,6 +383,7 @@ export class ActorRuntime {
       if (w.snapshot && w.version > 0) cache.set(w.key, w.snapshot, w.version);
     metrics?.activeActors.set(cache.size);
     metrics?.batchDuration.observe((performance.now() - started) / 1000);
+    if (steps && steps.length > 0) this.deps.observer?.committed(steps);
     return result;
   }
 }
