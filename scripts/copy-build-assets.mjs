@@ -3,3 +3,4 @@ import { cpSync, rmSync } from 'node:fs';
 
 rmSync('dist/db/migrations', { recursive: true, force: true });
 cpSync('db/migrations', 'dist/db/migrations', { recursive: true });
+cpSync('services/api/viewer/viewer-client.js', 'dist/services/api/viewer/viewer-client.js');

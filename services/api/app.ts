@@ -54,6 +54,7 @@ import {
   type SubmittedEssay,
 } from './essay-input.ts';
 import type { LiveFeed } from './live-feed.ts';
+import { viewerRoutes } from './viewer/viewer-routes.ts';
 import { type ActorState, batchUrls, batchView } from './views.ts';
 
 /** Languages the pipeline implements (the spell checker's); others are refused up front. */
@@ -808,6 +809,8 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
       };
     },
   );
+
+  await viewerRoutes(app);
 
   app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
     const health = await deps.healthy();

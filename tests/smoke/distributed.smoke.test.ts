@@ -12,10 +12,12 @@ import { signToken } from '../../cli/dev-token.ts';
 import { ProcessingEvent, topicName } from '../../common-core/index.ts';
 import { rows } from '../../db/index.ts';
 import { APP_SERVICES } from '../../deploy/app-services.ts';
+import { MACHINE_DEFINITIONS, stateNames } from '../../machines/index.ts';
 import { connectNats, JetStreamPublisher } from '../../messaging/index.ts';
 import { BatchRegistry } from '../../services/api/batch-registry.ts';
 import { submissionEvents } from '../../services/api/commands.ts';
 import { createContentClient } from '../../services/content/content-client.ts';
+import { launchBrowser, SCREENSHOTS } from '../helpers/browser.ts';
 import { createFreshDatabase, type FreshDatabase } from '../helpers/fresh-database.ts';
 import {
   DATABASE_URL,
@@ -208,6 +210,91 @@ describe('distributed platform through the api (npm run stack)', () => {
       '<del aria-label="was">beleive</del><ins aria-label="now">believe</ins>',
     );
     expect(html.match(/<span class="fix"/g)).toHaveLength(9);
+  });
+
+  it("the viewer (/inspect) draws both charts, follows a batch live, travels an essay's timeline; the report shows corrections in place (real browser)", async () => {
+    const { browser, close } = await launchBrowser();
+    try {
+      // Enough essays that the batch is still running when the page first shows it.
+      const texts = Array.from({ length: 20 }, (_, i) => ({
+        name: `v${String(i).padStart(2, '0')}.txt`,
+        text: `I beleive that essay ${i} was writen becuase my freind asked.`,
+      }));
+      const submitted = await client.submitTexts(texts, { idempotencyKey: randomUUID() });
+      const id = submitted.batch_id;
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`${stack.apiUrl}/inspect#token=${token}&batch=${id}`);
+      await page.waitForSelector('body[data-ready="true"]');
+
+      // Both charts, every state of the definitions.
+      for (const [chart, type] of [
+        ['#essay-chart', 'essay'],
+        ['#batch-chart', 'batch'],
+      ] as const)
+        for (const s of stateNames(MACHINE_DEFINITIONS[type].machine))
+          expect(await page.locator(`${chart} [data-state="${s}"]`).count(), `${type} ${s}`).toBe(
+            1,
+          );
+      const first = await page.locator('#batch-chart').getAttribute('data-current');
+      expect(first, 'the batch had finished before the viewer showed it').not.toBe(
+        'completed_successfully',
+      );
+
+      // The batch moves on the page, from its live feed: no reload.
+      // (The page's own JavaScript, as text: these tests have no DOM types.)
+      await page.waitForFunction(
+        `document.querySelector('#batch-chart')?.getAttribute('data-current') === 'completed_successfully' &&
+         document.querySelector('#essay-chart [data-state="essay_all_processing_completed"]')?.getAttribute('data-count') === '20'`,
+        undefined,
+        { timeout: 120_000 },
+      );
+      expect(await page.evaluate('window.__viewer.liveUpdates')).toBeGreaterThan(0);
+      expect(
+        await page
+          .locator('#groups section[data-status="essay_all_processing_completed"] button')
+          .count(),
+      ).toBe(20);
+      await page.screenshot({ path: `${SCREENSHOTS}viewer-batch.png`, fullPage: true });
+
+      // An essay: its real current state highlighted; time travel walks its journal.
+      const essayId = submitted.essays[0]?.essay_id as string;
+      await page.click(`button[data-essay="${essayId}"]`);
+      await page.waitForSelector('#essay-detail-chart[data-now]');
+      const now = (await client.essay(essayId)).status;
+      expect(await page.locator('#essay-detail-chart').getAttribute('data-now')).toBe(now);
+      expect(
+        await page.locator('#essay-detail-chart .node.current').getAttribute('data-state'),
+      ).toBe(now);
+      const timeline = (await (
+        await fetch(`${stack.apiUrl}/v1/essays/${essayId}/timeline`, {
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).json()) as { transitions: { to: string; event_type: string }[] };
+      expect(timeline.transitions.length).toBeGreaterThan(3);
+      await page.click('#first');
+      for (const [i, t] of timeline.transitions.entries()) {
+        if (i > 0) await page.click('#next');
+        expect(
+          await page.locator('#essay-detail-chart .node.current').getAttribute('data-state'),
+          `step ${i}`,
+        ).toBe(t.to);
+        expect(await page.locator('#step').textContent()).toContain(`after ${t.event_type}`);
+      }
+      await page.screenshot({ path: `${SCREENSHOTS}viewer-essay.png`, fullPage: true });
+
+      // The teacher's report of the batch: corrections in place.
+      const report = await browser.newPage({
+        extraHTTPHeaders: { authorization: `Bearer ${token}` },
+      });
+      await report.goto(`${stack.apiUrl}/v1/batches/${id}/report`);
+      const fix = report.locator('section', { hasText: 'v00.txt' }).locator('.fix').first();
+      expect(await fix.locator('del').textContent()).toBe('beleive');
+      expect(await fix.locator('ins').textContent()).toBe('believe');
+      expect(await fix.isVisible()).toBe(true);
+      await report.screenshot({ path: `${SCREENSHOTS}report.png`, fullPage: true });
+    } finally {
+      await close();
+    }
   });
 
   it('the same Idempotency-Key twice gives one batch; another teacher cannot see it', async () => {
