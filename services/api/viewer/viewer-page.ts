@@ -62,7 +62,7 @@ figure{margin:0 0 1rem}svg{width:100%;height:auto;max-height:420px}
 .node rect{fill:var(--node);stroke:var(--line);stroke-width:1.5}.node.final rect.inner{fill:none;stroke:var(--final)}
 .node.current rect:first-of-type{fill:var(--now);stroke:var(--fg);stroke-width:3}
 .node text{fill:var(--fg);font-size:13px}.node .count{font-weight:700;font-size:14px}
-.edge path{fill:none;stroke:var(--line);stroke-width:1.2}.edge text{fill:var(--fg);font-size:10px;opacity:.8}
+.edge path{fill:none;stroke:var(--line);stroke-width:1.2}.edge text{fill:var(--fg);font-size:10px;paint-order:stroke;stroke:var(--bg);stroke-width:3px;stroke-linejoin:round}
 .arrowhead{fill:var(--line)}
 #groups{display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:1rem}
 #groups ul{list-style:none;padding:0;margin:0}#groups button{width:100%;text-align:left;margin:.1rem 0}
