@@ -215,16 +215,58 @@ describe('distributed platform through the api (npm run stack)', () => {
   it("the viewer (/inspect) draws both charts, follows a batch live, travels an essay's timeline; the report shows corrections in place (real browser)", async () => {
     const { browser, close } = await launchBrowser();
     try {
-      // Enough essays that the batch is still running when the page first shows it.
-      const texts = Array.from({ length: 20 }, (_, i) => ({
-        name: `v${String(i).padStart(2, '0')}.txt`,
-        text: `I beleive that essay ${i} was writen becuase my freind asked.`,
-      }));
-      const submitted = await client.submitTexts(texts, { idempotencyKey: randomUUID() });
-      const id = submitted.batch_id;
+      // The batch is recorded as the api records it, and the viewer is following it before
+      // its events are published: every change it shows afterwards came live.
+      const id = randomUUID();
+      const content = createContentClient({
+        baseUrl: `http://127.0.0.1:${stack.portOf('content')}`,
+        timeoutMs: 5_000,
+      });
+      const storageIds = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          content.storeText(`I beleive that essay ${i} was writen becuase my freind asked.`),
+        ),
+      );
+      content.close();
+      const registry = new BatchRegistry(fresh.database.db);
+      const { batch } = await registry.create(
+        {
+          batchId: id,
+          teacherId: 'smoke-teacher',
+          idempotencyKey: null,
+          courseCode: null,
+          language: 'en',
+          pipeline: ['spellcheck'],
+          essayCount: 20,
+          correlationId: randomUUID(),
+        },
+        storageIds.map((textStorageId, i) => ({
+          essayId: `${id}-${String(i + 1).padStart(4, '0')}`,
+          batchId: id,
+          position: i,
+          name: `v${String(i).padStart(2, '0')}.txt`,
+          textStorageId,
+        })),
+      );
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       await page.goto(`${stack.apiUrl}/inspect#token=${token}&batch=${id}`);
       await page.waitForSelector('body[data-ready="true"]');
+      // Functions, not strings: the page's CSP forbids evaluating strings. No DOM types here,
+      // so the page's globals are reached through a cast.
+      await page.waitForFunction(
+        () => (globalThis as unknown as { __viewer: { connected: boolean } }).__viewer.connected,
+      );
+      expect(await page.locator('#batch-chart').getAttribute('data-current')).not.toBe(
+        'completed_successfully',
+      );
+      const nc = await connectNats(NATS_SERVERS, 'smoke-viewer');
+      try {
+        await new JetStreamPublisher(nc).publish(
+          submissionEvents(batch, await registry.essays(id)),
+        );
+      } finally {
+        await nc.close();
+      }
 
       // Both charts, every state of the definitions.
       for (const [chart, type] of [
@@ -235,20 +277,30 @@ describe('distributed platform through the api (npm run stack)', () => {
           expect(await page.locator(`${chart} [data-state="${s}"]`).count(), `${type} ${s}`).toBe(
             1,
           );
-      const first = await page.locator('#batch-chart').getAttribute('data-current');
-      expect(first, 'the batch had finished before the viewer showed it').not.toBe(
-        'completed_successfully',
-      );
 
       // The batch moves on the page, from its live feed: no reload.
-      // (The page's own JavaScript, as text: these tests have no DOM types.)
       await page.waitForFunction(
-        `document.querySelector('#batch-chart')?.getAttribute('data-current') === 'completed_successfully' &&
-         document.querySelector('#essay-chart [data-state="essay_all_processing_completed"]')?.getAttribute('data-count') === '20'`,
+        () => {
+          type El = { getAttribute(name: string): string | null } | null;
+          const doc = (globalThis as unknown as { document: { querySelector(s: string): El } })
+            .document;
+          return (
+            doc.querySelector('#batch-chart')?.getAttribute('data-current') ===
+              'completed_successfully' &&
+            doc
+              .querySelector('#essay-chart [data-state="essay_all_processing_completed"]')
+              ?.getAttribute('data-count') === '20'
+          );
+        },
         undefined,
         { timeout: 120_000 },
       );
-      expect(await page.evaluate('window.__viewer.liveUpdates')).toBeGreaterThan(0);
+      expect(
+        await page.evaluate(
+          () =>
+            (globalThis as unknown as { __viewer: { liveUpdates: number } }).__viewer.liveUpdates,
+        ),
+      ).toBeGreaterThan(0);
       expect(
         await page
           .locator('#groups section[data-status="essay_all_processing_completed"] button')
@@ -257,7 +309,7 @@ describe('distributed platform through the api (npm run stack)', () => {
       await page.screenshot({ path: `${SCREENSHOTS}viewer-batch.png`, fullPage: true });
 
       // An essay: its real current state highlighted; time travel walks its journal.
-      const essayId = submitted.essays[0]?.essay_id as string;
+      const essayId = `${id}-0001`;
       await page.click(`button[data-essay="${essayId}"]`);
       await page.waitForSelector('#essay-detail-chart[data-now]');
       const now = (await client.essay(essayId)).status;

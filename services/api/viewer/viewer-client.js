@@ -6,7 +6,7 @@
   const SVG = 'http://www.w3.org/2000/svg';
   const state = { token: '', charts: null, batch: null, essays: new Map(), source: null };
   /** Counted for tests and curious users: live updates applied without a reload. */
-  window.__viewer = { liveUpdates: 0 };
+  window.__viewer = { liveUpdates: 0, connected: false };
 
   const params = new URLSearchParams(location.hash.slice(1));
   state.token = params.get('token') || sessionStorage.getItem('huleedu-token') || '';
@@ -149,6 +149,9 @@
     const url = `/v1/batches/${encodeURIComponent(batchId)}/events?access_token=${encodeURIComponent(state.token)}`;
     const source = new EventSource(url);
     state.source = source;
+    source.addEventListener('open', () => {
+      window.__viewer.connected = true;
+    });
     source.addEventListener('snapshot', (m) => {
       const v = JSON.parse(m.data);
       state.batch = v;
@@ -189,7 +192,7 @@
     steps.forEach((t, i) => {
       const li = document.createElement('li');
       li.dataset.step = String(i);
-      li.textContent = `${t.seq}. ${t.event_type}: ${t.from ?? '(created)'} → ${t.to}${t.rejected ? ' (refused)' : ''}  ${t.at.slice(11, 19)}`;
+      li.textContent = `${t.event_type}: ${t.from ?? '(created)'} → ${t.to}${t.rejected ? ' (refused)' : ''}  ${t.at.slice(11, 19)}`;
       li.addEventListener('click', () => show(i));
       list.append(li);
     });

@@ -34,11 +34,11 @@ export const VIEWER_HTML = `<!doctype html>
 <section id="essay-view" hidden aria-labelledby="essay-title">
   <h2 id="essay-title"></h2>
   <div class="bar" role="group" aria-label="time travel">
-    <button id="first" type="button" aria-label="first step">⏮</button>
-    <button id="prev" type="button" aria-label="previous step">◀</button>
+    <button id="first" type="button" aria-label="first step">«</button>
+    <button id="prev" type="button" aria-label="previous step">‹</button>
     <input id="travel" type="range" min="0" max="0" value="0" aria-label="step">
-    <button id="next" type="button" aria-label="next step">▶</button>
-    <button id="last" type="button" aria-label="last step">⏭</button>
+    <button id="next" type="button" aria-label="next step">›</button>
+    <button id="last" type="button" aria-label="last step">»</button>
     <span id="step" aria-live="polite"></span>
   </div>
   <div class="essay">
