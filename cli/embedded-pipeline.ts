@@ -64,7 +64,9 @@ export interface EmbeddedOptions {
 export async function runEmbeddedBatch(options: EmbeddedOptions): Promise<EmbeddedReport> {
   const started = performance.now();
   const logger = options.logger ?? silentLogger;
-  const timeoutMs = options.timeoutMs ?? 120_000;
+  // No cap by default: the run ends when the batch does. An essay that cannot be processed
+  // fails on its own (its result timeout, then its attempts), so the batch always concludes.
+  const timeoutMs = options.timeoutMs ?? Number.POSITIVE_INFINITY;
   await using bus = new MemoryBus({ partitions: 3 });
   await using database = await openDatabase({ url: options.databaseUrl });
   const host = await startLifecycleHost({
@@ -200,7 +202,9 @@ export async function runEmbeddedBatch(options: EmbeddedOptions): Promise<Embedd
     };
     while (!(outcome && (await finalEssays()))) {
       if (Date.now() > deadline)
-        throw new Error(`batch ${batchId} did not finish within ${timeoutMs} ms`);
+        throw new Error(
+          `batch ${batchId} did not finish within --timeout ${timeoutMs / 1000} s (the data in the store is consistent: run again to finish it)`,
+        );
       await new Promise((r) => setTimeout(r, 20));
     }
     const reports: EmbeddedEssayReport[] = [];

@@ -23,7 +23,8 @@ import { UsageError } from './usage-error.ts';
 import { packageVersion } from './version.ts';
 
 const USAGE = `usage:
-  huleedu process <folder> [--out DIR] [--format html|json|csv] [--data DIR] [--json] [--inspect ws://…]
+  huleedu process <folder> [--out DIR] [--format html|json|csv] [--data DIR] [--json]
+                          [--timeout SECONDS] [--inspect ws://…]
                           spellcheck a folder of .txt essays with no servers (memory bus, PGlite);
                           with --out, the corrected texts and report.html (or .json, .csv)
   huleedu suggest [--top N]

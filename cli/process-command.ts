@@ -35,6 +35,8 @@ export interface ProcessArgs {
   format: ReportFormat;
   /** The Stately inspector's WebSocket URL, to watch the actors live. */
   inspect: string | undefined;
+  /** Give up after this many seconds; none by default (the run ends when the batch does). */
+  timeoutS: number | undefined;
 }
 
 /** A report in one of its formats. */
@@ -45,7 +47,7 @@ export function renderReport(report: BatchReport, format: ReportFormat): string 
 }
 
 export const PROCESS_USAGE =
-  'huleedu process <folder|file.txt> [--out DIR] [--format html|json|csv] [--data DIR] [--json] [--inspect ws://…]';
+  'huleedu process <folder|file.txt> [--out DIR] [--format html|json|csv] [--data DIR] [--json] [--timeout SECONDS] [--inspect ws://…]';
 
 /**
  * Parse `process <folder|file> [--out DIR] [--data DIR] [--json]` and check it before any
@@ -63,8 +65,12 @@ export function parseProcessArgs(argv: readonly string[]): ProcessArgs {
       json: { type: 'boolean', default: false },
       format: { type: 'string', default: 'html' },
       inspect: { type: 'string' },
+      timeout: { type: 'string' },
     },
   });
+  const timeoutS = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeoutS !== undefined && !(Number.isFinite(timeoutS) && timeoutS > 0))
+    throw new UsageError(`--timeout takes a number of seconds; usage: ${PROCESS_USAGE}`);
   if (values.inspect !== undefined && !/^wss?:\/\/\S+$/.test(values.inspect))
     throw new UsageError(`--inspect takes the inspector's ws:// URL; usage: ${PROCESS_USAGE}`);
   const format = values.format as ReportFormat;
@@ -83,7 +89,15 @@ export function parseProcessArgs(argv: readonly string[]): ProcessArgs {
         `--out ${out} is the input folder: the corrected texts would overwrite the essays`,
       );
   }
-  return { input, out, data: values.data, json: values.json, format, inspect: values.inspect };
+  return {
+    input,
+    out,
+    data: values.data,
+    json: values.json,
+    format,
+    inspect: values.inspect,
+    timeoutS,
+  };
 }
 
 /**
@@ -172,6 +186,7 @@ export async function processCommand(
     databaseUrl: `pglite://${join(data, 'pglite')}`,
     spellCheck: spellCheckWith(engine),
     onProgress: (done, total) => bar?.update(done, done === total),
+    ...(args.timeoutS ? { timeoutMs: args.timeoutS * 1000 } : {}),
   });
   bar?.finish();
   if (inspector) {

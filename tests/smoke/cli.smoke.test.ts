@@ -88,6 +88,7 @@ describe('huleedu: arguments as users expect', () => {
       [['process', essays, '--out', join(dir, 'a-file')], /is a file, not a folder/],
       [['process', essays, '--out', essays], /is the input folder/],
       [['process', join(dir, 'nowhere')], /does not exist/],
+      [['process', essays, '--timeout', 'soon'], /--timeout takes a number of seconds/],
       [['process'], /usage: huleedu process/],
       [['spell'], /usage: huleedu spell/],
       [['suggest', '--top', 'x'], /usage: huleedu suggest/],
@@ -102,6 +103,20 @@ describe('huleedu: arguments as users expect', () => {
     }
     // Nothing was done: no data folder made.
     expect(() => readFileSync(join(data, 'x'))).toThrow();
+  });
+
+  it('process --timeout gives the run a time limit and says so when it is reached (exit 1)', () => {
+    const essays = join(dir, 'timed');
+    mkdirSync(essays, { recursive: true });
+    writeFileSync(join(essays, 'a.txt'), 'I recieve teh letter.');
+    const r = huleedu(
+      ['process', essays, '--timeout', '0.001', '--data', join(dir, 'timed-data')],
+      {
+        HULEEDU_CACHE_DIR: join(process.cwd(), '.data', 'cache'),
+      },
+    );
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/did not finish within --timeout 0\.001 s .*run again to finish it/);
   });
 
   it('spell --json through a pipe delivers the whole output (bug: cut at 65,536 bytes by the exit)', () => {
