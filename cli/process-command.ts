@@ -13,12 +13,10 @@ import { StatelyInspector } from '../actors/inspect/index.ts';
 import { decodeText } from '../services/api/essay-input.ts';
 import { FsContentStore } from '../services/content/store/fs-store.ts';
 import {
-  type BatchReport,
   buildBatchReport,
   REPORT_FORMATS,
   type ReportFormat,
-  renderReportCsv,
-  renderReportHtml,
+  renderReport,
 } from '../services/report/index.ts';
 import { SpellingEngine, spellCheckWith } from '../services/spellchecker/spelling/index.ts';
 import { defaultCacheDir } from '../services/spellchecker/spelling/spelling-engine.ts';
@@ -37,13 +35,6 @@ export interface ProcessArgs {
   inspect: string | undefined;
   /** Give up after this many seconds; none by default (the run ends when the batch does). */
   timeoutS: number | undefined;
-}
-
-/** A report in one of its formats. */
-export function renderReport(report: BatchReport, format: ReportFormat): string {
-  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-  if (format === 'csv') return renderReportCsv(report);
-  return renderReportHtml(report);
 }
 
 export const PROCESS_USAGE =

@@ -23,11 +23,10 @@ export class StatelyInspector implements RuntimeObserver {
   private readonly inspector: ReturnType<typeof createInspector<BoundedWebSocketAdapter>>;
   /** Actors announced on this connection's lifetime; bounded, oldest forgotten first. */
   private readonly announced = new Set<string>();
+  private readonly maxAnnounced: number;
 
-  constructor(
-    options: BoundedAdapterOptions & { maxAnnounced?: number },
-    private readonly maxAnnounced = options.maxAnnounced ?? 100_000,
-  ) {
+  constructor(options: BoundedAdapterOptions & { maxAnnounced?: number }) {
+    this.maxAnnounced = options.maxAnnounced ?? 100_000;
     this.adapter = new BoundedWebSocketAdapter(options);
     this.inspector = createInspector(this.adapter, { autoStart: false });
     this.inspector.start();

@@ -266,18 +266,20 @@ export class ActorRuntime {
         appeared.add(w);
         first = { how: created ? 'created' : 'loaded', snapshot: observed(before) };
       }
-      w.version++;
-      w.dirty = true;
-      if (before.status !== 'active' || !before.can(d.event)) {
+      const observe = (rejected: boolean, after: AnyMachineSnapshot) =>
         steps?.push({
           actorType: d.actorType,
           actorId: d.actorId,
           definition: w.definition,
           ...(first ? { appeared: first } : {}),
           event: d.event,
-          rejected: true,
-          snapshot: observed(before),
+          rejected,
+          snapshot: observed(after),
         });
+      w.version++;
+      w.dirty = true;
+      if (before.status !== 'active' || !before.can(d.event)) {
+        observe(true, before);
         result.rejected++;
         metrics?.rejected.inc({ actor_type: d.actorType, event: d.event.type });
         write.journal.push({
@@ -294,15 +296,7 @@ export class ActorRuntime {
       }
       const [next, actions] = (this.steppers.get(d.actorType) as PureStepper).step(before, d.event);
       w.snapshot = next;
-      steps?.push({
-        actorType: d.actorType,
-        actorId: d.actorId,
-        definition: w.definition,
-        ...(first ? { appeared: first } : {}),
-        event: d.event,
-        rejected: false,
-        snapshot: observed(next),
-      });
+      observe(false, next);
       const to = String(next.value);
       result.applied++;
       metrics?.transitions.inc({ actor_type: d.actorType, event: d.event.type });

@@ -37,9 +37,9 @@ import { httpMetrics } from '../http/http-metrics.ts';
 import { timedServer } from '../http/timed-server.ts';
 import {
   buildBatchReport,
+  REPORT_CONTENT_TYPES,
   REPORT_FORMATS,
-  renderReportCsv,
-  renderReportHtml,
+  renderReport,
 } from '../report/index.ts';
 import { authentication, type TokenVerification } from './auth.ts';
 import { streamBatchEvents } from './batch-events.ts';
@@ -689,16 +689,12 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
         })),
       );
       const format = request.query.format;
-      if (format === 'json') return reply.send(report);
+      reply.header('content-type', REPORT_CONTENT_TYPES[format]);
       if (format === 'csv')
-        return reply
-          .header('content-type', 'text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="report-${batch.batchId}.csv"`)
-          .send(renderReportCsv(report));
-      return reply
-        .header('content-type', 'text/html; charset=utf-8')
-        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
-        .send(renderReportHtml(report));
+        reply.header('content-disposition', `attachment; filename="report-${batch.batchId}.csv"`);
+      if (format === 'html')
+        reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");
+      return reply.send(renderReport(report, format));
     },
   );
 

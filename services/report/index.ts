@@ -8,7 +8,9 @@ export {
 } from './batch-report.ts';
 export { renderReportCsv } from './render-csv.ts';
 export { renderReportHtml } from './render-html.ts';
-
-/** The report formats: a page for teachers, JSON for programs, CSV for spreadsheets. */
-export const REPORT_FORMATS = ['html', 'json', 'csv'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export {
+  REPORT_CONTENT_TYPES,
+  REPORT_FORMATS,
+  type ReportFormat,
+  renderReport,
+} from './render-report.ts';

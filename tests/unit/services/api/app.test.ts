@@ -23,6 +23,17 @@ const token = (sub: string, expiresInS = 600, now = Date.now()) =>
 const T1 = token('teacher-1');
 const T2 = token('teacher-2');
 
+/** An actor row as the lifecycle host would have stored it (version 5). */
+const snapshot = (actorType: string, actorId: string, status: string, context: object) => ({
+  actorType,
+  actorId,
+  machineId: actorType,
+  machineVersion: 1,
+  snapshot: { value: status, context },
+  version: 5,
+  status,
+});
+
 describe('api', () => {
   let database: Database;
   let app: FastifyInstance;
@@ -366,15 +377,6 @@ describe('api', () => {
       const [a, b] = created.essays as { essay_id: string }[];
       const fixedId = 'f'.repeat(32);
       texts.set(fixedId, 'I has a typo here.');
-      const snapshot = (actorType: string, actorId: string, status: string, context: object) => ({
-        actorType,
-        actorId,
-        machineId: actorType,
-        machineVersion: 1,
-        snapshot: { value: status, context },
-        version: 5,
-        status,
-      });
       await database.db.insert(tables.actorSnapshots).values([
         snapshot('batch', created.batch_id, 'completed_successfully', {}),
         snapshot('essay', a?.essay_id as string, 'essay_all_processing_completed', {
@@ -427,15 +429,6 @@ describe('api', () => {
       const [a, b] = created.essays as { essay_id: string }[];
       const fixedId = 'e'.repeat(32);
       texts.set(fixedId, 'I has a typo here.');
-      const snapshot = (actorType: string, actorId: string, status: string, context: object) => ({
-        actorType,
-        actorId,
-        machineId: actorType,
-        machineVersion: 1,
-        snapshot: { value: status, context },
-        version: 5,
-        status,
-      });
       await database.db.insert(tables.actorSnapshots).values([
         snapshot('batch', created.batch_id, 'completed_with_failures', {}),
         snapshot('essay', a?.essay_id as string, 'essay_all_processing_completed', {
