@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AnyMachineSnapshot, transition } from 'xstate';
+import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import type { ActorRuntime, SnapshotCache } from '../../actors/runtime/index.ts';
-import type { Database } from '../../db/index.ts';
+import { type Database, rows } from '../../db/index.ts';
 import { testRuntime } from '../helpers/runtime.ts';
+import { armedAfter, expectedOutbox, stateName } from './expected-effects.ts';
 import { type MachineModel, MODELS } from './machine-models.ts';
 
 type Path = ReturnType<typeof getShortestPaths>[number];
@@ -43,27 +45,43 @@ export function pathsOf(model: MachineModel): { shortest: number; simple: number
   return { shortest: shortest.length, simple: simple.length, paths };
 }
 
-/** The (source state, event type, target state) transitions a machine defines, guarded branches apart. */
+/** A transition named by its branch: guarded branches to the same target are told apart. */
+function branchName(source: string, eventType: string, index: number, target: string): string {
+  return `${source} + ${eventType} [${index}] -> ${target}`;
+}
+
+/** Every transition branch a machine defines: (source state, event type, branch index, target). */
 export function definedTransitions(model: MachineModel): Set<string> {
   const out = new Set<string>();
   for (const [name, node] of Object.entries(model.machine.root.states)) {
     for (const [eventType, branches] of node.transitions) {
-      for (const t of branches) out.add(`${name} + ${eventType} -> ${t.target?.[0]?.key ?? name}`);
+      branches.forEach((t, i) => {
+        out.add(branchName(name, eventType, i, t.target?.[0]?.key ?? name));
+      });
     }
   }
   return out;
 }
 
-/** The (source state, event type, target state) transitions the paths take (accepted events only). */
-export function exercisedTransitions(paths: readonly Path[]): Set<string> {
+/** The transition branches the paths take (accepted events only), found by what XState selects. */
+export function exercisedTransitions(model: MachineModel, paths: readonly Path[]): Set<string> {
   const out = new Set<string>();
   for (const path of paths) {
     for (let i = 1; i < path.steps.length; i++) {
       const before = path.steps[i - 1]?.state as AnyMachineSnapshot;
       const step = path.steps[i];
-      if (step && before.can(step.event)) {
+      if (!step || !before.can(step.event)) continue;
+      const source = String(before.value);
+      const branches = model.machine.root.states[source]?.transitions.get(step.event.type) ?? [];
+      for (const taken of model.machine.getTransitionData(before as never, step.event as never)) {
+        const index = branches.indexOf(taken);
         out.add(
-          `${String(before.value)} + ${step.event.type} -> ${String((step.state as AnyMachineSnapshot).value)}`,
+          branchName(
+            source,
+            step.event.type,
+            index,
+            String((step.state as AnyMachineSnapshot).value),
+          ),
         );
       }
     }
@@ -92,7 +110,7 @@ export function modelSuite(databaseUrl: () => string): void {
 
       it('covers every defined transition with a generated path', () => {
         const defined = definedTransitions(model);
-        const exercised = exercisedTransitions(paths);
+        const exercised = exercisedTransitions(model, paths);
         expect(
           [...defined].filter((t) => !exercised.has(t)),
           'transitions no path exercises',
@@ -106,30 +124,86 @@ export function modelSuite(databaseUrl: () => string): void {
         );
       });
 
-      it(`replays ${paths.length} paths through the runtime with eviction after every step`, async () => {
+      it(`replays ${paths.length} paths through the runtime with eviction after every step: state, context, outbox rows and timers agree with the machine`, async () => {
+        const db = database.db;
+        const outboxAfter = async (id: number) =>
+          rows<{ id: number; topic: string; key: string; payload: string }>(
+            await db.execute(
+              sql`select id::int as id, topic, key, payload from outbox where id > ${id} order by id`,
+            ),
+          );
+        const armedTimers = async (actorId: string) =>
+          new Map(
+            rows<{ timer_key: string; event: unknown }>(
+              await db.execute(
+                sql`select timer_key, event from timers where actor_type = ${model.actorType} and actor_id = ${actorId} and fired_at is null`,
+              ),
+            ).map((t) => [t.timer_key, t.event]),
+          );
+        let lastOutboxId = (await outboxAfter(0)).reduce((m, r) => Math.max(m, r.id), 0);
+        const allEffectIds = new Set<string>();
         for (const path of paths) {
           const actorId = `${model.actorType}-${randomUUID()}`;
+          const input = { ...model.input };
+          let armed = new Map<string, unknown>();
           for (let i = 1; i < path.steps.length; i++) {
             const step = path.steps[i] as Path['steps'][number];
+            const label = `${path.steps
+              .map((s) => s.event.type)
+              .slice(1, i + 1)
+              .join(' -> ')}`;
+            // What XState's pure transition() says this step does: a new actor runs its entry
+            // actions first, then the event's.
+            const before = path.steps[i - 1]?.state as AnyMachineSnapshot;
+            const [initial, entryActions] =
+              i === 1 ? initialTransition(model.machine, input) : [before, []];
+            const [, stepActions] = transition(model.machine, initial, step.event);
+            const actions = [...entryActions, ...stepActions];
             await runtime.process([
               {
                 actorType: model.actorType,
                 actorId,
                 eventId: `${actorId}-${i}`,
                 event: step.event as { type: string },
-                createWith: { ...model.input },
+                createWith: input,
               },
             ]);
             cache.clear(); // evict: the next step rehydrates from the database
             const stored = await runtime.read(model.actorType, actorId);
             const expected = step.state as AnyMachineSnapshot;
-            const label = `${path.steps
-              .map((s) => s.event.type)
-              .slice(1, i + 1)
-              .join(' -> ')}`;
             expect(stored?.snapshot.value, label).toEqual(expected.value);
             expect(stored?.snapshot.context, label).toEqual(expected.context);
             expect(stored?.snapshot.status, label).toBe(expected.status);
+
+            const written = await outboxAfter(lastOutboxId);
+            lastOutboxId = written.reduce((m, r) => Math.max(m, r.id), lastOutboxId);
+            expect(
+              written.map((r) => ({
+                topic: r.topic,
+                key: r.key,
+                eventName: (JSON.parse(r.payload) as { data: { event_name: string } }).data
+                  .event_name,
+              })),
+              `${label}: outbox rows (topic, key, event) of the actions transition() returned`,
+            ).toEqual(
+              expectedOutbox(
+                model.actorType,
+                actorId,
+                actions,
+                i === 1 ? null : stateName(before),
+                stateName(expected),
+              ),
+            );
+            for (const r of written) {
+              const id = (JSON.parse(r.payload) as { event_id: string }).event_id;
+              expect(allEffectIds.has(id), `${label}: effect id ${id} used once`).toBe(false);
+              allEffectIds.add(id);
+            }
+            armed = armedAfter(armed, actions);
+            expect(
+              await armedTimers(actorId),
+              `${label}: timers armed after the step (set and cancelled as the actions say)`,
+            ).toEqual(armed);
           }
         }
       }, 120_000);

@@ -11,6 +11,7 @@ import {
 } from '../../../messaging/index.ts';
 import { asMessage, spellcheckRequest } from '../../helpers/envelopes.ts';
 import { createTestTopics, readTopic, testKafka, uniqueName } from '../../helpers/infra.ts';
+import { poisonSuite } from '../../helpers/poison-suite.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
 const seqOf = (env: EventEnvelope<unknown>): number =>
@@ -293,5 +294,25 @@ describe('Kafka bus (real broker)', () => {
     } finally {
       await clean();
     }
+  });
+
+  describe('poison through every consumer path', () => {
+    const bus = new KafkaBus(kafka, silentLogger);
+    const cleanups: (() => Promise<void>)[] = [];
+    afterAll(async () => {
+      await bus[Symbol.asyncDispose]();
+      for (const c of cleanups) await c();
+    });
+    poisonSuite({
+      bus: () => bus,
+      topic: async () => {
+        const t = uniqueName('test.kafka-poison-path');
+        cleanups.push(await createTestTopics(kafka, [t], 1));
+        return t;
+      },
+      deadLetters: async (t, count) =>
+        (await readTopic(kafka, `${t}.DLT`, count)).map((m) => JSON.parse(m.value) as DeadLetter),
+      waitMs: 30_000,
+    });
   });
 });

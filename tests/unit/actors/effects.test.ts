@@ -46,6 +46,52 @@ describe('requestPhase', () => {
   });
 });
 
+describe('effect ids', () => {
+  const spellcheck = (essayId: string) => ({
+    type: 'requestSpellcheck',
+    params: {
+      essayId,
+      batchId: 'b1',
+      textStorageId: 't1',
+      language: 'en',
+      attempt: 1,
+      correlationId: null,
+    },
+  });
+  const outcome = {
+    type: 'announceOutcome',
+    params: {
+      batchId: 'b1',
+      phase: 'spellcheck',
+      status: 'completed_successfully',
+      processed: [],
+      failed: [],
+    },
+  };
+  const idsOf = (c: typeof cause) => [
+    ...interpretEffects([spellcheck('e1'), spellcheck('e2'), outcome], c).outbox.map(
+      (r) => r.eventId,
+    ),
+    batchStatusEvent('b1', null, 'x', c, 1).eventId,
+    batchStatusEvent('b1', 'x', 'y', c, 2).eventId,
+    essayStatusEvent('e1', 'b1', null, 'x', c, 3).eventId,
+  ];
+
+  it('are distinct per (cause, event): every event one cause emits has its own id', () => {
+    const ids = idsOf(cause);
+    expect(new Set(ids).size, `ids ${ids.join(', ')}`).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('are the same when the cause is applied again (a redelivery after a crash) and differ for another cause', () => {
+    expect(idsOf({ ...cause })).toEqual(idsOf(cause));
+    const other = idsOf({ ...cause, eventId: 'cause-2' });
+    expect(other.filter((id) => idsOf(cause).includes(id))).toEqual([]);
+    const otherActor = idsOf({ ...cause, actorId: 'b2' });
+    expect(otherActor.filter((id) => idsOf(cause).includes(id))).toEqual([]);
+  });
+});
+
 describe('batchStatusEvent', () => {
   it('is a valid batch status envelope keyed by the batch', () => {
     const row = batchStatusEvent('b1', 'processing_pipelines', 'cancelled', cause, 2);

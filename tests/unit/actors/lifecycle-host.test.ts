@@ -4,8 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type LifecycleHost, startLifecycleHost } from '../../../actors/lifecycle/host.ts';
 import { ProcessingEvent, topicName } from '../../../common-core/index.ts';
 import { type Database, openDatabase, rows } from '../../../db/index.ts';
-import { MemoryBus, silentLogger } from '../../../messaging/index.ts';
+import { type DeadLetter, MemoryBus, silentLogger } from '../../../messaging/index.ts';
 import { FlowFixture } from '../../helpers/flow.ts';
+import { POISON_CASES } from '../../helpers/poison-suite.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
 describe('lifecycle host on the memory bus and PGlite', () => {
@@ -183,6 +184,40 @@ describe('lifecycle host on the memory bus and PGlite', () => {
       expect(body.error.message).toContain('entity_id');
       expect(body.attempts).toBe(0);
     }
+  });
+
+  it('poison on every input topic (not JSON, schema violation, unknown schema_version) is dead-lettered with its reason while the batch completes', async () => {
+    const f = FlowFixture.create(3);
+    const pub = await bus.publisher();
+    const [e0, e1, e2] = f.essayIds as [string, string, string];
+    const provisionedTopic = topicName(ProcessingEvent.ESSAY_CONTENT_PROVISIONED);
+    const resultTopic = topicName(ProcessingEvent.ESSAY_SPELLCHECK_RESULT_RECEIVED);
+    // Poison first on each essay's key, so that good messages follow it on the same partition.
+    await pub.publish(POISON_CASES.map((c) => c.build(provisionedTopic, e0)));
+    await pub.publish([...f.essayIds.map((id) => f.provisioned(id)), f.registered()]);
+    await waitFor(
+      'requests sent',
+      () =>
+        bus
+          .messages(topicName(ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED))
+          .filter((m) => f.essayIds.includes(m.key ?? '')).length === 3,
+    );
+    await pub.publish(POISON_CASES.map((c) => c.build(resultTopic, e1)));
+    await pub.publish([f.result(e0, true), f.result(e1, true), f.result(e2, true)]);
+    await waitFor('outcome announced', () => outcomes(f.batchId).length > 0);
+    const codes = (topic: string) =>
+      bus
+        .messages(`${topic}.DLT`)
+        .map((m) => JSON.parse(Buffer.from(m.value).toString()) as DeadLetter)
+        .map((l) => `${l.original.key} ${l.error.code}`);
+    const expected = (key: string) => POISON_CASES.map((c) => `${key} ${c.code}`);
+    expect(codes(provisionedTopic), 'poison among content events dead-lettered').toEqual(
+      expected(e0),
+    );
+    expect(codes(resultTopic), 'poison among results dead-lettered').toEqual(expected(e1));
+    expect(await status('batch', f.batchId)).toBe('completed_successfully');
+    for (const id of f.essayIds)
+      expect(await status('essay', id)).toBe('essay_all_processing_completed');
   });
 
   it('a result for an essay nobody registered is dead-lettered with the reason (bug: dropped with no trace)', async () => {

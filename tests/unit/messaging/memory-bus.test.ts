@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   type EventEnvelope,
   type IncomingMessage,
@@ -13,6 +13,7 @@ import {
   MessagingMetrics,
 } from '../../../messaging/index.ts';
 import { asMessage, spellcheckRequest } from '../../helpers/envelopes.ts';
+import { poisonSuite } from '../../helpers/poison-suite.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
 const TOPIC = 'huleedu.essay.spellcheck.requested.v1';
@@ -263,5 +264,23 @@ describe('MemoryBus batch consumption', () => {
     expect(
       (JSON.parse(Buffer.from(dlt[0]?.value ?? []).toString()) as DeadLetter).original.offset,
     ).toBe('13');
+  });
+});
+
+describe('MemoryBus poison', () => {
+  const bus = new MemoryBus({ partitions: 1 });
+  let n = 0;
+  afterAll(async () => {
+    await bus[Symbol.asyncDispose]();
+  });
+  poisonSuite({
+    bus: () => bus,
+    topic: async () => `test.memory-poison.${n++}`,
+    deadLetters: async (topic, count) =>
+      bus
+        .messages(`${topic}.DLT`)
+        .slice(0, count)
+        .map((m) => JSON.parse(Buffer.from(m.value).toString()) as DeadLetter),
+    waitMs: 10_000,
   });
 });
