@@ -6,6 +6,7 @@ import { ActorRepository, emptyBatchWrite } from '../../../db/index.ts';
 import { MACHINE_DEFINITIONS } from '../../../machines/index.ts';
 import { batchSnapshotV1 } from '../../helpers/batch-v1.ts';
 import { testRuntime } from '../../helpers/runtime.ts';
+import { within } from '../../helpers/wait-for.ts';
 
 const provisioned = (essay: string, id = `prov-${essay}`): Delivery => ({
   actorType: 'essay',
@@ -58,6 +59,30 @@ describe('ActorRuntime (PGlite)', () => {
     await runtime.process([provisioned('e1'), initiated('e1')]);
     const again = await runtime.process([provisioned('e1'), initiated('e1'), initiated('e1')]);
     expect(again).toMatchObject({ applied: 0, duplicates: 3 });
+    expect(await count('journal')).toBe(2);
+    expect((await runtime.read('essay', 'e1'))?.snapshot.value).toBe('awaiting_spellcheck');
+  });
+
+  it('applies an event that appears twice in one batch once, in one attempt (the in-batch duplicate check)', async () => {
+    const deliveries = [provisioned('e1'), initiated('e1'), provisioned('e1'), initiated('e1')];
+    const r = await within(
+      10_000,
+      'the in-batch duplicate check: a batch with repeated event ids must finish in one attempt',
+      runtime.process(deliveries),
+    );
+    expect(r).toMatchObject({ applied: 2, duplicates: 2 });
+    expect(await count('journal')).toBe(2);
+  });
+
+  it('a redelivery after the first copy committed, with the actor evicted, is caught by the journal key', async () => {
+    await runtime.process([provisioned('e1')]);
+    cache.clear(); // as after a restart: nothing in memory says e1 saw this event
+    const r = await within(
+      10_000,
+      'the journal-key duplicate path: a redelivered event must be absorbed on the re-run',
+      runtime.process([provisioned('e1'), initiated('e1')]),
+    );
+    expect(r).toMatchObject({ applied: 1, duplicates: 1 });
     expect(await count('journal')).toBe(2);
     expect((await runtime.read('essay', 'e1'))?.snapshot.value).toBe('awaiting_spellcheck');
   });
