@@ -28,7 +28,7 @@ interface Bridged {
 }
 
 /** All header values of a JetStream message, multiple values joined with commas. */
-function headersOf(m: JsMsg): Record<string, string> {
+function headersOf(m: Pick<JsMsg, 'headers'>): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [k, values] of m.headers ?? []) headers[k] = values.join(',');
   return headers;
@@ -44,6 +44,70 @@ export interface RouteHandle {
 }
 
 /**
+ * The Kafka message a JetStream message becomes on `route`, or why it cannot be bridged (too
+ * large, not JSON where JSON is needed, no key): the key from its header or payload field, the
+ * dedup id carried over.
+ */
+export function kafkaMessageOf(
+  route: NatsToKafkaRouteConfig,
+  m: Pick<JsMsg, 'data' | 'headers'>,
+): OutgoingMessage | { reason: string } {
+  if (m.data.length > route.maxBytes)
+    return { reason: `payload of ${m.data.length} bytes exceeds ${route.maxBytes}` };
+  let parsed: unknown;
+  if (route.requireJson || route.key.from === 'field') {
+    try {
+      parsed = JSON.parse(Buffer.from(m.data).toString('utf8'));
+    } catch {
+      return { reason: 'payload is not JSON' };
+    }
+  }
+  const headers = headersOf(m);
+  const key =
+    route.key.from === 'header'
+      ? m.headers?.get(route.key.name) || undefined
+      : fieldAt(parsed, route.key.path);
+  if (!key)
+    return {
+      reason:
+        route.key.from === 'header'
+          ? `no key header ${route.key.name}`
+          : `no key at ${route.key.path}`,
+    };
+  headers[KEY_HEADER] = key;
+  const id = m.headers?.get(MSG_ID_HEADER) || fieldAt(parsed, 'event_id');
+  if (id) headers[MSG_ID_HEADER] = id;
+  return { topic: route.topic, key, value: m.data, headers };
+}
+
+/** Messages pulled from a durable consumer (JetStream's `ConsumerMessages`, or a test's). */
+export interface PulledMessages extends AsyncIterable<JsMsg> {
+  close(): Promise<unknown>;
+  status(): AsyncIterable<{ type: string }>;
+}
+
+/** Where a NATS -> Kafka route reads: a durable JetStream consumer, behind what the loop uses. */
+export interface DurableSource {
+  messages: PulledMessages;
+  /** Messages the durable has not delivered yet (the lag gauge). */
+  pending(): Promise<number>;
+  /** Whether the connection is closed for good. */
+  closed(): boolean;
+  /** Resolves when the acks sent so far have reached the server. */
+  flush(): Promise<void>;
+}
+
+/** What a NATS -> Kafka route needs besides its source. */
+export interface NatsToKafkaDeps {
+  kafka: Pick<KafkaPublisher, 'publish'>;
+  metrics: BridgeMetrics;
+  logger: Logger;
+  batchSize?: number;
+}
+
+const DEFAULT_BATCH_SIZE = 1_000;
+
+/**
  * NATS -> Kafka: pull batches from a durable JetStream consumer, write each batch to Kafka with
  * acks from all in-sync replicas (one request per partition keeps per-key order), and only then
  * ack the JetStream messages. A Kafka failure is retried with capped backoff without acking, so
@@ -52,51 +116,47 @@ export interface RouteHandle {
  */
 export async function startNatsToKafka(
   route: NatsToKafkaRouteConfig,
-  deps: {
-    nc: NatsConnection;
-    kafka: KafkaPublisher;
-    metrics: BridgeMetrics;
-    logger: Logger;
-    batchSize?: number;
-  },
+  deps: NatsToKafkaDeps & { nc: NatsConnection },
 ): Promise<RouteHandle> {
+  const batchSize = deps.batchSize ?? DEFAULT_BATCH_SIZE;
+  const source = await openJetStreamSource(deps.nc, route, batchSize, deps.logger);
+  return runNatsToKafka(route, source, deps);
+}
+
+/** The route's durable consumer, prepared (see `prepareDurable`) and pulling. */
+async function openJetStreamSource(
+  nc: NatsConnection,
+  route: NatsToKafkaRouteConfig,
+  batchSize: number,
+  logger: Logger,
+): Promise<DurableSource> {
+  const jsm = await jetstreamManager(nc);
+  await prepareDurable(jsm, route, batchSize, logger);
+  const consumer = await jetstream(nc).consumers.get(route.stream, route.durable);
+  // consume() keeps pulls outstanding (refilled as messages are taken), so a batch is whatever
+  // arrived while the previous one was written: full batches under load, one round trip of
+  // latency when quiet. The server holds at most max_ack_pending (two batches) unacked.
+  const messages = await consumer.consume({ max_messages: batchSize, expires: 5_000 });
+  return {
+    messages,
+    pending: async () => (await jsm.consumers.info(route.stream, route.durable)).num_pending,
+    closed: () => nc.isClosed(),
+    flush: () => nc.flush(),
+  };
+}
+
+/** Bridge one route from `source` to Kafka until stopped: the loop `startNatsToKafka` runs. */
+export function runNatsToKafka(
+  route: NatsToKafkaRouteConfig,
+  source: DurableSource,
+  deps: NatsToKafkaDeps,
+): RouteHandle {
   const labels = { route: route.name, direction: 'nats_to_kafka' };
-  const batchSize = deps.batchSize ?? 1_000;
-  const jsm = await jetstreamManager(deps.nc);
-  await prepareDurable(jsm, route, batchSize, deps.logger);
-  const consumer = await jetstream(deps.nc).consumers.get(route.stream, route.durable);
+  const batchSize = deps.batchSize ?? DEFAULT_BATCH_SIZE;
   const abort = new AbortController();
   let healthy = true;
   deps.metrics.up.set(labels, 1);
-
-  const toKafka = (m: JsMsg): OutgoingMessage | { reason: string } => {
-    if (m.data.length > route.maxBytes)
-      return { reason: `payload of ${m.data.length} bytes exceeds ${route.maxBytes}` };
-    let parsed: unknown;
-    if (route.requireJson || route.key.from === 'field') {
-      try {
-        parsed = JSON.parse(Buffer.from(m.data).toString('utf8'));
-      } catch {
-        return { reason: 'payload is not JSON' };
-      }
-    }
-    const headers = headersOf(m);
-    const key =
-      route.key.from === 'header'
-        ? m.headers?.get(route.key.name) || undefined
-        : fieldAt(parsed, route.key.path);
-    if (!key)
-      return {
-        reason:
-          route.key.from === 'header'
-            ? `no key header ${route.key.name}`
-            : `no key at ${route.key.path}`,
-      };
-    headers[KEY_HEADER] = key;
-    const id = m.headers?.get(MSG_ID_HEADER) || fieldAt(parsed, 'event_id');
-    if (id) headers[MSG_ID_HEADER] = id;
-    return { topic: route.topic, key, value: m.data, headers };
-  };
+  const toKafka = (m: JsMsg) => kafkaMessageOf(route, m);
 
   /** The dead letter of a message that cannot be bridged, counted by reason. */
   const rejected = (m: JsMsg, reason: string): OutgoingMessage => {
@@ -156,10 +216,7 @@ export async function startNatsToKafka(
     return kept;
   };
 
-  // consume() keeps pulls outstanding (refilled as messages are taken), so a batch is whatever
-  // arrived while the previous one was written: full batches under load, one round trip of
-  // latency when quiet. The server holds at most max_ack_pending (two batches) unacked.
-  const messages = await consumer.consume({ max_messages: batchSize, expires: 5_000 });
+  const { messages } = source;
   const buffer: JsMsg[] = [];
   let wake: (() => void) | undefined;
   const arrived = (): void => {
@@ -241,8 +298,8 @@ export async function startNatsToKafka(
   })();
 
   const lagTimer = setInterval(() => {
-    jsm.consumers.info(route.stream, route.durable).then(
-      (info) => deps.metrics.lag.set(labels, info.num_pending),
+    source.pending().then(
+      (pending) => deps.metrics.lag.set(labels, pending),
       () => {},
     );
   }, 5_000);
@@ -250,7 +307,7 @@ export async function startNatsToKafka(
 
   return {
     name: route.name,
-    healthy: () => healthy && !deps.nc.isClosed(),
+    healthy: () => healthy && !source.closed(),
     stop: async () => {
       abort.abort();
       clearInterval(lagTimer);
@@ -260,7 +317,7 @@ export async function startNatsToKafka(
       // Pulled and not written: hand back at once rather than after ack_wait.
       for (const m of buffer.splice(0)) m.nak();
       // Acks are fire-and-forget; make sure they reached the server before the connection goes.
-      await deps.nc.flush().catch(() => {});
+      await source.flush().catch(() => {});
     },
   };
 }
