@@ -11,8 +11,11 @@ export interface BridgeHealth {
 /** The bridge as its own process (`bridge/main.ts`), so that a test can SIGKILL and restart it. */
 export interface BridgeProcess {
   port: number;
-  /** Start (again) with the same routes, port and servers. */
-  start(): Promise<void>;
+  /**
+   * Start (again) with the same routes, port and servers; `entry` and `env` apply to this start
+   * only (e.g. tests/helpers/bridge-held-write.ts to hold a Kafka write).
+   */
+  start(once?: { entry?: string; env?: Record<string, string> }): Promise<void>;
   kill(signal?: NodeJS.Signals): Promise<number | null>;
   health(): Promise<BridgeHealth>;
   /** The value of one sample of `/metrics`, 0 when absent. */
@@ -36,10 +39,10 @@ export async function bridgeProcess(options: {
   const base = `http://127.0.0.1:${port}`;
   return {
     port,
-    start: async () => {
+    start: async (once = {}) => {
       if (proc) earlier += proc.output();
       proc = await startProcess(
-        'bridge/main.ts',
+        once.entry ?? 'bridge/main.ts',
         {
           BRIDGE_ROUTES: routesFile,
           BRIDGE_PORT: String(port),
@@ -47,6 +50,7 @@ export async function bridgeProcess(options: {
           KAFKA_BROKERS: options.kafkaBrokers,
           LOG_LEVEL: 'info',
           ...options.env,
+          ...once.env,
         },
         /bridge ready/,
         60_000,

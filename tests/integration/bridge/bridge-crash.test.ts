@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JetStreamPublisher, KafkaPublisher } from '../../../messaging/index.ts';
 import { type BridgeProcess, bridgeProcess } from '../../helpers/bridge-process.ts';
@@ -62,12 +65,18 @@ describe('bridge killed with SIGKILL in the middle of 10,000 messages each way (
     await target?.cleanup();
   });
 
-  it('loses nothing; Kafka duplicates are only a lost-ack window with the same event id; JetStream drops the replays', async () => {
+  it('killed in the lost-ack window (a Kafka write held after Kafka has it): loses nothing, rewrites exactly that window with the same event ids; JetStream drops the replays', async () => {
     const toNats = numberedMessages(source.subject('in'), 0, N, KEYS);
     const toKafka = numberedMessages(outTopic, 0, N, KEYS);
     const nats = new JetStreamPublisher(source.nc);
     const producer = await KafkaPublisher.connect(kafka);
-    await bridge.start();
+    // The first run holds its 10th write to Kafka once Kafka has it: the kill lands between the
+    // write and the JetStream acks every time.
+    const marker = join(mkdtempSync(join(tmpdir(), 'huleedu-held-')), 'held.json');
+    await bridge.start({
+      entry: 'tests/helpers/bridge-held-write.ts',
+      env: { HOLD_TOPIC: inTopic, HOLD_AFTER: '10', HOLD_MARKER: marker },
+    });
 
     // Feed both sides at ~5,000 messages/s each, and kill the bridge once both directions flow.
     let published = 0;
@@ -83,13 +92,21 @@ describe('bridge killed with SIGKILL in the middle of 10,000 messages each way (
       }
     })();
     await waitFor(
-      'both directions flowing',
+      'both directions flowing and a NATS -> Kafka write held in the lost-ack window',
       async () =>
-        (await topicSize(kafka, inTopic)) >= 1_000 &&
+        existsSync(marker) &&
         (await target.jsm.streams.info(target.stream)).state.messages >= 1_000,
-      30_000,
+      60_000,
       20,
     );
+    const held = JSON.parse(readFileSync(marker, 'utf8')) as string[];
+    expect(held.length, 'the held write carried messages').toBeGreaterThan(0);
+    const unacked = (await source.jsm.consumers.info(source.stream, 'bridge_crash'))
+      .num_ack_pending;
+    expect(
+      unacked,
+      'the held batch is unacknowledged in JetStream when the kill lands',
+    ).toBeGreaterThanOrEqual(held.length);
     expect(await bridge.kill('SIGKILL')).toBeNull();
     killedAt = published;
     // Let the server finish what the dead connection had already sent before counting.
@@ -118,6 +135,14 @@ describe('bridge killed with SIGKILL in the middle of 10,000 messages each way (
     // A duplicate carries the same event id, so downstream dedup recognises it.
     expect(inKafka.every((m, i) => m.headers['Nats-Msg-Id'] === ids[i])).toBe(true);
     const kafkaDuplicates = inKafka.length - N;
+    // The lost-ack window was exercised: what Kafka had when the kill landed, and JetStream had
+    // not seen acked, was bridged again after the restart (with the same ids, for dedup).
+    const copies = new Map<string, number>();
+    for (const id of ids) copies.set(id, (copies.get(id) ?? 0) + 1);
+    expect(
+      held.filter((id) => copies.get(id) !== 2),
+      'every message of the held write is in Kafka twice (written, never acked, rewritten after the restart): ack-after-write',
+    ).toEqual([]);
     // Only the batch whose acks did not reach JetStream is written again.
     expect(kafkaDuplicates).toBeLessThanOrEqual(2 * BATCH);
     for (let k = 0; k < KEYS; k++) {
