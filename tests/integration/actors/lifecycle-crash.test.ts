@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIFECYCLE_TOPICS } from '../../../actors/lifecycle/router.ts';
@@ -39,94 +42,128 @@ describe('lifecycle host process killed mid-stream (real Kafka and Postgres)', (
     await fresh?.drop();
   });
 
-  async function startHost(): Promise<RunningProcess> {
-    return startProcess(
-      'actors/lifecycle/main.ts',
+  async function startHost(
+    once: { entry?: string; env?: Record<string, string> } = {},
+  ): Promise<{ proc: RunningProcess; port: number }> {
+    const port = await freePort();
+    const proc = await startProcess(
+      once.entry ?? 'actors/lifecycle/main.ts',
       {
         KAFKA_BROKERS: KAFKA_BROKERS.join(','),
         DATABASE_URL: fresh.url,
         LIFECYCLE_GROUP_ID: groupId,
-        LIFECYCLE_PORT: String(await freePort()),
+        LIFECYCLE_PORT: String(port),
         LIFECYCLE_MAX_BATCH_SIZE: '8',
         LOG_LEVEL: 'info',
+        ...once.env,
       },
       /lifecycle host ready/,
       60_000,
     );
+    return { proc, port };
   }
 
   const statuses = async (type: 'essay' | 'batch', ids: readonly string[]) =>
     (await repository.loadSnapshots(ids.map((actorId) => ({ actorType: type, actorId })))).map(
       (r) => r.status,
     );
+  /** The host's count of duplicate events for essays (its /metrics). */
+  const essayDuplicates = async (port: number): Promise<number> => {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const line = /^huleedu_actor_duplicate_events_total\{actor_type="essay"\} (\S+)$/m.exec(text);
+    return Number(line?.[1] ?? 0);
+  };
+  const rowsOf = async <T>(query: ReturnType<typeof sql>) =>
+    ((await database.db.execute(query)) as unknown as { rows: T[] }).rows;
 
-  it('SIGKILL between DB commits and offset commits: redelivery is absorbed, nothing duplicated', async () => {
+  it('SIGKILL after a batch of results committed and before its offsets: redelivered, absorbed, every essay applied exactly once', async () => {
     const f = FlowFixture.create(40);
+    const ok = (i: number) => i % 7 !== 3;
     const publisher = await KafkaPublisher.connect(testKafka());
-    let host = await startHost();
+    // The first run holds the batch that brings its applied results to 10, after its commit.
+    const marker = join(mkdtempSync(join(tmpdir(), 'huleedu-held-')), 'held.json');
+    let host = await startHost({
+      entry: 'tests/helpers/lifecycle-held-commit.ts',
+      env: { HOLD_MARKER: marker, HOLD_AFTER_RESULTS: '10' },
+    });
     try {
       // The batch starts its phase itself once every essay is provisioned.
       await publisher.publish([...f.essayIds.map((id) => f.provisioned(id)), f.registered()]);
       await waitFor(
-        'all requested',
+        'all 40 essays requested (spellchecking_in_progress)',
         async () =>
           (await statuses('essay', f.essayIds)).filter((s) => s === 'spellchecking_in_progress')
             .length === 40,
         60_000,
         100,
       );
-
-      // Results in chunks; kill the host (no graceful commit) while they are being applied.
-      for (let i = 0; i < 40; i += 5) {
-        await publisher.publish(
-          f.essayIds.slice(i, i + 5).map((id, j) => f.result(id, (i + j) % 7 !== 3)),
-        );
-        if (i === 10) {
-          await waitFor(
-            'some applied',
-            async () =>
-              (await statuses('essay', f.essayIds)).some((s) => s !== 'spellchecking_in_progress'),
-            30_000,
-            20,
-          );
-          expect(await host.stop('SIGKILL')).toBeNull();
-          host = await startHost();
-        }
-      }
+      await publisher.publish(f.essayIds.map((id, i) => f.result(id, ok(i))));
       await waitFor(
-        'batch final',
+        'a batch of results held after its commit',
+        () => existsSync(marker),
+        60_000,
+        20,
+      );
+      const held = JSON.parse(readFileSync(marker, 'utf8')) as string[];
+      expect(held.length, 'the held batch carried events').toBeGreaterThan(0);
+      expect(await host.proc.stop('SIGKILL')).toBeNull();
+      host = await startHost();
+      await waitFor(
+        'batch final (completed_with_failures)',
         async () => (await statuses('batch', [f.batchId]))[0] === 'completed_with_failures',
-        90_000,
+        60_000,
         200,
       );
       await waitFor(
-        'essays final',
+        'every essay final',
         async () => (await statuses('essay', f.essayIds)).every((s) => FINAL.has(s)),
-        90_000,
+        60_000,
         200,
       );
+      expect(
+        await essayDuplicates(host.port),
+        'the restarted host saw the committed batch again (redelivery absorbed as duplicates): commit offsets only after the database',
+      ).toBeGreaterThan(0);
 
-      // Exactly one outcome, and every actor's journal is gap-free with each event once.
-      const outcome = (await database.db.execute(
-        sql`select count(*)::int as n from outbox where topic = ${topicName(ProcessingEvent.ELS_BATCH_PHASE_OUTCOME)} and key = ${f.batchId}`,
-      )) as unknown as { rows: { n: number }[] };
-      expect(outcome.rows[0]?.n).toBe(1);
+      // Every essay: its result applied once, one request sent, the final state its result implies.
+      const resultRows = await rowsOf<{ actor_id: string; n: number }>(
+        sql`select actor_id, count(*)::int as n from journal where actor_type = 'essay' and not rejected and event_type in ('SPELLCHECK_SUCCEEDED', 'SPELLCHECK_FAILED') group by actor_id`,
+      );
+      const requestRows = await rowsOf<{ key: string; n: number }>(
+        sql`select key, count(*)::int as n from outbox where topic = ${topicName(ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED)} group by key`,
+      );
+      const results = new Map(resultRows.map((r) => [r.actor_id, r.n]));
+      const requests = new Map(requestRows.map((r) => [r.key, r.n]));
+      const finals = await statuses('essay', f.essayIds);
+      f.essayIds.forEach((id, i) => {
+        expect(results.get(id), `${id}: one journal row for its result`).toBe(1);
+        expect(requests.get(id), `${id}: one spellcheck request in the outbox`).toBe(1);
+        expect(finals[i], `${id}: the final state its result implies`).toBe(
+          ok(i) ? 'essay_all_processing_completed' : 'essay_partially_processed_with_failures',
+        );
+      });
+
+      // Exactly one outcome, naming exactly the failed essays; every journal gap-free.
+      const outcomes = await rowsOf<{ payload: string }>(
+        sql`select payload from outbox where topic = ${topicName(ProcessingEvent.ELS_BATCH_PHASE_OUTCOME)} and key = ${f.batchId}`,
+      );
+      expect(outcomes, 'exactly one outcome').toHaveLength(1);
+      const outcome = JSON.parse(outcomes[0]?.payload ?? '{}') as {
+        data: { failed_essay_ids: string[] };
+      };
+      expect([...outcome.data.failed_essay_ids].sort()).toEqual(
+        f.essayIds.filter((_, i) => !ok(i)).sort(),
+      );
       for (const id of [...f.essayIds, f.batchId]) {
         const t = await repository.timeline(id === f.batchId ? 'batch' : 'essay', id);
-        expect(t.map((r) => r.seq)).toEqual(t.map((_, i) => i + 1));
-        expect(new Set(t.map((r) => r.eventId)).size).toBe(t.length);
+        expect(
+          t.map((r) => r.seq),
+          `${id}: journal without gaps`,
+        ).toEqual(t.map((_, i) => i + 1));
       }
-      const e0 = await repository.timeline('essay', f.essayIds[0] as string);
-      expect(e0.filter((r) => !r.rejected).map((r) => r.toState)).toEqual([
-        'ready_for_processing',
-        'awaiting_spellcheck',
-        'spellchecking_in_progress',
-        'spellchecked_success',
-        'essay_all_processing_completed',
-      ]);
     } finally {
-      await host.stop();
+      await host.proc.stop();
       await publisher.close();
     }
-  });
+  }, 360_000);
 });
