@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AdvisoryLease } from '../../../db/index.ts';
 import { useDatabase } from '../../helpers/database.ts';
 import { DATABASE_URL, uniqueName } from '../../helpers/infra.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 
 /** Wait until `lease` reports held (a held() that takes it), or fail after `ms`. */
 async function until(lease: AdvisoryLease, ms = 5_000): Promise<void> {
@@ -62,9 +63,9 @@ describe('advisory lease (node-postgres)', () => {
         [a.key],
       );
       await until(b);
-      // The old holder noticed (its connection is gone) and does not claim the lease any more.
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(await a.held()).toBe(false);
+      // The old holder notices (its connection is gone) and does not claim the lease any more.
+      await waitFor('the old holder to give up its claim', async () => !(await a.held()), 10_000);
+      expect(await b.held()).toBe(true);
     } finally {
       await a.release();
       await b.release();

@@ -40,13 +40,22 @@ describe('outbox relay on PGlite and the memory bus', () => {
     await bus.close();
   });
 
+  /** Pruning rounds the relay has run (its repository counts them). */
+  let prunes = 0;
   const start = async (options: { retainSentMs?: number; pruneEveryMs?: number }) => {
-    relay = new OutboxRelay(
-      new OutboxRepository(database().db),
-      await bus.publisher(),
-      silentLogger,
-      { idleMs: 10, pruneEveryMs: 20, ...options },
-    );
+    prunes = 0;
+    const repository = new OutboxRepository(database().db);
+    const pruneSent = repository.pruneSent.bind(repository);
+    repository.pruneSent = async (retainMs) => {
+      const pruned = await pruneSent(retainMs);
+      prunes++;
+      return pruned;
+    };
+    relay = new OutboxRelay(repository, await bus.publisher(), silentLogger, {
+      idleMs: 10,
+      pruneEveryMs: 20,
+      ...options,
+    });
     relay.start();
     await waitFor('rows published', () => bus.messages(TOPIC).length === 3);
   };
@@ -73,8 +82,7 @@ describe('outbox relay on PGlite and the memory bus', () => {
 
   it('keeps published rows within the retention (default: an hour), marked sent', async () => {
     await start({});
-    // Several pruning rounds go by.
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await waitFor('three pruning rounds', () => prunes >= 3);
     expect(await stored()).toEqual({ n: 3, sent: 3 });
   });
 });
