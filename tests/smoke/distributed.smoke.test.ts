@@ -467,7 +467,7 @@ describe('distributed platform through the api (npm run stack)', () => {
       headers: { authorization: `Bearer ${token}` },
     });
     expect(refused.status).toBe(409);
-  });
+  }, 240_000);
 
   it('stops every process it started on SIGTERM (no orphans)', async () => {
     const children = stack.childPids();

@@ -220,5 +220,5 @@ describe('NATS <-> Kafka bridge (real servers)', () => {
     } finally {
       await replay.close();
     }
-  });
+  }, 150_000);
 });

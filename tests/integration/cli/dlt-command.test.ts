@@ -68,5 +68,5 @@ describe('huleedu dlt (real broker)', () => {
     } finally {
       await clean();
     }
-  });
+  }, 120_000);
 });

@@ -102,7 +102,7 @@ describe('Kafka bus (real broker)', () => {
     } finally {
       await clean();
     }
-  });
+  }, 120_000);
 
   it('dead-letters poison with its coordinates and keeps consuming', async () => {
     const registry = new Registry();

@@ -181,7 +181,7 @@ describe('lifecycle host on the memory bus and PGlite', () => {
       'processing_pipelines -> processing_pipelines',
       'processing_pipelines -> completed_with_failures',
     ]);
-  });
+  }, 180_000);
 
   it("a retry re-runs the phase for the failed essays only, and the batch's outcome is announced again", async () => {
     const f = FlowFixture.create(3);
@@ -226,7 +226,7 @@ describe('lifecycle host on the memory bus and PGlite', () => {
       async () => (await status('essay', e1)) === 'essay_all_processing_completed',
     );
     expect(await status('essay', e0)).toBe('essay_all_processing_completed');
-  });
+  }, 150_000);
 
   it('an event with an id outside the id policy is dead-lettered at once as poison (bug: NUL was retried six times)', async () => {
     const f = FlowFixture.create(1);

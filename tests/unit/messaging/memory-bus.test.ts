@@ -77,7 +77,7 @@ describe('MemoryBus', () => {
     release();
     await waitFor('the message is handled', () => handled === 1);
     await waitFor('the stall clears once the partition advanced', () => consumer.stalledMs() === 0);
-  });
+  }, 90_000);
 
   it('resumes from the committed position after a consumer restart, without loss or repeat', async () => {
     await using bus = new MemoryBus({ partitions: 1 });
@@ -233,7 +233,7 @@ describe('MemoryBus', () => {
     failDlt = false;
     await waitFor('dead-lettered at last', () => bus.messages(`${TOPIC}.DLT`).length === 1);
     await waitFor('committed', () => bus.committedOffset('g', TOPIC, 0) === 1);
-  });
+  }, 90_000);
 });
 
 describe('MemoryBus batch consumption', () => {

@@ -125,5 +125,5 @@ describe('spell-checker worker with real Kafka and a real content service proces
       await reader.close();
       await bus.close();
     }
-  });
+  }, 120_000);
 });
