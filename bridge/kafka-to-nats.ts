@@ -1,6 +1,6 @@
-import { jetstream } from '@nats-io/jetstream';
+import { type JetStreamClient, jetstream } from '@nats-io/jetstream';
 import { type MsgHdrs, type NatsConnection, headers as natsHeaders } from '@nats-io/transport-node';
-import type { Kafka } from 'kafkajs';
+import type { EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger, OutgoingMessage } from '../common-core/index.ts';
 import {
   backoffDelay,
@@ -72,6 +72,143 @@ export function subjectOf(
   return refused ?? { subject };
 }
 
+/** What the Kafka -> NATS batch handler needs: where it publishes, and how it reports. */
+export interface KafkaToNatsDeps {
+  jetstream: Pick<JetStreamClient, 'publish'>;
+  dlt: Pick<KafkaPublisher, 'publish'>;
+  metrics: BridgeMetrics;
+  logger: Logger;
+  /** The route is up (a batch went through) or down (a publish failed). */
+  setHealthy: (up: boolean) => void;
+}
+
+/**
+ * The handler of one consumed Kafka batch (kafkajs `eachBatch`, offsets resolved by hand):
+ * publish every message to JetStream, pipelined on one connection so in order, with its dedup
+ * id; dead-letter what cannot be bridged; retry the whole batch until JetStream has it; only then
+ * commit the offsets.
+ */
+export function kafkaBatchHandler(
+  route: KafkaToNatsRouteConfig,
+  deps: KafkaToNatsDeps,
+): (payload: EachBatchPayload) => Promise<void> {
+  const labels = { route: route.name, direction: 'kafka_to_nats' };
+  return async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning }) => {
+    if (batch.messages.length === 0 || !isRunning()) return;
+    deps.metrics.inFlight.set(labels, batch.messages.length);
+    const dead: OutgoingMessage[] = [];
+    const plan: {
+      subject: string;
+      value: Buffer;
+      msgID: string;
+      headers: MsgHdrs;
+      timestamp: number;
+    }[] = [];
+    for (const m of batch.messages) {
+      const key = m.key?.toString('utf8') ?? '';
+      const value = m.value ?? Buffer.alloc(0);
+      const kafkaHeaders = headersToStrings(m.headers);
+      const json = lazyJson(value);
+      const target = subjectOf(route, key, value, json);
+      if (!('subject' in target)) {
+        const reason = target;
+        const incoming = {
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: m.offset,
+          key,
+          value,
+          headers: kafkaHeaders,
+          timestamp: Number(m.timestamp),
+        };
+        dead.push(
+          deadLetterFor(
+            incoming,
+            { code: 'HULEEDU_BRIDGE_REJECTED', message: reason.message, retryable: false },
+            route.name,
+            1,
+          ),
+        );
+        deps.metrics.deadLetters.inc({ ...labels, reason: reason.label });
+        deps.logger.warn(
+          {
+            route: route.name,
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: m.offset,
+            code: 'HULEEDU_BRIDGE_REJECTED',
+            reason: reason.message.slice(0, 300),
+          },
+          'message dead-lettered',
+        );
+        continue;
+      }
+      const h = natsHeaders();
+      for (const [k, v] of Object.entries(kafkaHeaders)) if (k !== MSG_ID_HEADER) h.set(k, v);
+      h.set(KEY_HEADER, key);
+      // Not JSON, or no event id: the log position is the dedup id.
+      const id = kafkaHeaders[MSG_ID_HEADER] ?? fieldAt(json(), 'event_id');
+      plan.push({
+        subject: target.subject,
+        value,
+        msgID: id ?? `${batch.topic}/${batch.partition}/${m.offset}`,
+        headers: h,
+        timestamp: Number(m.timestamp),
+      });
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // Pipelined on one connection: stored in order. On a retry, JetStream drops what
+        // already made it (same msg ids).
+        const acks = await Promise.all(
+          plan.map((p) =>
+            deps.jetstream.publish(p.subject, p.value, { msgID: p.msgID, headers: p.headers }),
+          ),
+        );
+        const duplicates = acks.filter((a) => a.duplicate).length;
+        if (duplicates) deps.metrics.duplicates.inc(labels, duplicates);
+        if (dead.length) await deps.dlt.publish(dead);
+        break;
+      } catch (error) {
+        deps.setHealthy(false);
+        deps.metrics.failures.inc(labels);
+        deps.logger.warn(
+          { route: route.name, err: (error as Error).message, attempt },
+          'JetStream publish failed; retrying the batch',
+        );
+        if (!isRunning()) throw error; // shutting down: nothing committed, the batch is replayed later
+        await heartbeat();
+        await sleep(
+          backoffDelay({ maxRetries: 0, initialDelayMs: 200, maxDelayMs: 5_000 }, attempt),
+        );
+      }
+    }
+    const now = Date.now();
+    for (const p of plan) {
+      deps.metrics.latency.observe(labels, Math.max(0, now - p.timestamp) / 1000);
+      deps.metrics.bytes.inc(labels, p.value.length);
+    }
+    const last = batch.messages[batch.messages.length - 1];
+    if (last) {
+      resolveOffset(last.offset);
+      await commitOffsetsIfNecessary({
+        topics: [
+          {
+            topic: batch.topic,
+            partitions: [
+              { partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
+            ],
+          },
+        ],
+      });
+    }
+    deps.metrics.messages.inc(labels, batch.messages.length - dead.length);
+    deps.metrics.inFlight.set(labels, 0);
+    deps.setHealthy(true);
+    await heartbeat();
+  };
+}
+
 /**
  * Kafka -> NATS: publish each consumed batch to JetStream (pipelined on one connection, so in
  * order), with `Nats-Msg-Id` = the envelope's event id (or topic/partition/offset), and commit
@@ -89,7 +226,6 @@ export async function startKafkaToNats(
   },
 ): Promise<RouteHandle> {
   const labels = { route: route.name, direction: 'kafka_to_nats' };
-  const js = jetstream(deps.nc);
   const consumer = deps.kafka.consumer({
     groupId: route.group,
     // A bridge that crashed is replaced within ~10 s (kafkajs default: 30 s of stalled partitions).
@@ -112,124 +248,17 @@ export async function startKafkaToNats(
     healthy = true;
     deps.metrics.up.set(labels, 1);
   });
-  await consumer.run({
-    autoCommit: false,
-    eachBatchAutoResolve: false,
-    eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning }) => {
-      if (batch.messages.length === 0 || !isRunning()) return;
-      deps.metrics.inFlight.set(labels, batch.messages.length);
-      const dead: OutgoingMessage[] = [];
-      const plan: {
-        subject: string;
-        value: Buffer;
-        msgID: string;
-        headers: MsgHdrs;
-        timestamp: number;
-      }[] = [];
-      for (const m of batch.messages) {
-        const key = m.key?.toString('utf8') ?? '';
-        const value = m.value ?? Buffer.alloc(0);
-        const kafkaHeaders = headersToStrings(m.headers);
-        const json = lazyJson(value);
-        const target = subjectOf(route, key, value, json);
-        if (!('subject' in target)) {
-          const reason = target;
-          const incoming = {
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: m.offset,
-            key,
-            value,
-            headers: kafkaHeaders,
-            timestamp: Number(m.timestamp),
-          };
-          dead.push(
-            deadLetterFor(
-              incoming,
-              { code: 'HULEEDU_BRIDGE_REJECTED', message: reason.message, retryable: false },
-              route.name,
-              1,
-            ),
-          );
-          deps.metrics.deadLetters.inc({ ...labels, reason: reason.label });
-          deps.logger.warn(
-            {
-              route: route.name,
-              topic: batch.topic,
-              partition: batch.partition,
-              offset: m.offset,
-              code: 'HULEEDU_BRIDGE_REJECTED',
-              reason: reason.message.slice(0, 300),
-            },
-            'message dead-lettered',
-          );
-          continue;
-        }
-        const h = natsHeaders();
-        for (const [k, v] of Object.entries(kafkaHeaders)) if (k !== MSG_ID_HEADER) h.set(k, v);
-        h.set(KEY_HEADER, key);
-        // Not JSON, or no event id: the log position is the dedup id.
-        const id = kafkaHeaders[MSG_ID_HEADER] ?? fieldAt(json(), 'event_id');
-        plan.push({
-          subject: target.subject,
-          value,
-          msgID: id ?? `${batch.topic}/${batch.partition}/${m.offset}`,
-          headers: h,
-          timestamp: Number(m.timestamp),
-        });
-      }
-      for (let attempt = 1; ; attempt++) {
-        try {
-          // Pipelined on one connection: stored in order. On a retry, JetStream drops what
-          // already made it (same msg ids).
-          const acks = await Promise.all(
-            plan.map((p) => js.publish(p.subject, p.value, { msgID: p.msgID, headers: p.headers })),
-          );
-          const duplicates = acks.filter((a) => a.duplicate).length;
-          if (duplicates) deps.metrics.duplicates.inc(labels, duplicates);
-          if (dead.length) await deps.dlt.publish(dead);
-          break;
-        } catch (error) {
-          healthy = false;
-          deps.metrics.up.set(labels, 0);
-          deps.metrics.failures.inc(labels);
-          deps.logger.warn(
-            { route: route.name, err: (error as Error).message, attempt },
-            'JetStream publish failed; retrying the batch',
-          );
-          if (!isRunning()) throw error; // shutting down: nothing committed, the batch is replayed later
-          await heartbeat();
-          await sleep(
-            backoffDelay({ maxRetries: 0, initialDelayMs: 200, maxDelayMs: 5_000 }, attempt),
-          );
-        }
-      }
-      const now = Date.now();
-      for (const p of plan) {
-        deps.metrics.latency.observe(labels, Math.max(0, now - p.timestamp) / 1000);
-        deps.metrics.bytes.inc(labels, p.value.length);
-      }
-      const last = batch.messages[batch.messages.length - 1];
-      if (last) {
-        resolveOffset(last.offset);
-        await commitOffsetsIfNecessary({
-          topics: [
-            {
-              topic: batch.topic,
-              partitions: [
-                { partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() },
-              ],
-            },
-          ],
-        });
-      }
-      deps.metrics.messages.inc(labels, batch.messages.length - dead.length);
-      deps.metrics.inFlight.set(labels, 0);
-      healthy = true;
-      deps.metrics.up.set(labels, 1);
-      await heartbeat();
+  const handleBatch = kafkaBatchHandler(route, {
+    jetstream: jetstream(deps.nc),
+    dlt: deps.dlt,
+    metrics: deps.metrics,
+    logger: deps.logger,
+    setHealthy: (up) => {
+      healthy = up;
+      deps.metrics.up.set(labels, up ? 1 : 0);
     },
   });
+  await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: handleBatch });
   const admin = deps.kafka.admin();
   await admin.connect();
   const lagTimer = setInterval(() => {
