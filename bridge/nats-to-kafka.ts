@@ -329,7 +329,7 @@ export function runNatsToKafka(
  * newer messages, so the durable is restarted at its ack floor: those messages come first, in
  * order, and only the ones whose ack was lost reach Kafka twice (with the same event id).
  */
-async function prepareDurable(
+export async function prepareDurable(
   jsm: JetStreamManager,
   route: NatsToKafkaRouteConfig,
   batchSize: number,

@@ -1,4 +1,4 @@
-import type { JsMsg } from '@nats-io/jetstream';
+import type { JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import {
   type DurableSource,
   kafkaMessageOf,
   MSG_ID_HEADER,
+  prepareDurable,
   type RouteHandle,
   runNatsToKafka,
 } from '../../../bridge/nats-to-kafka.ts';
@@ -296,5 +297,82 @@ describe('NATS -> Kafka route loop (fake JetStream source, fake Kafka)', () => {
       'some were still buffered',
     ).toBe(true);
     expect(source.flushed).toBe(1);
+  });
+});
+
+describe('prepareDurable (fake JetStream manager)', () => {
+  type Info = {
+    num_ack_pending: number;
+    ack_floor: { stream_seq: number };
+    config: { max_ack_pending: number };
+  };
+  const manager = (info: Info | undefined) => {
+    const calls: string[] = [];
+    const jsm = {
+      consumers: {
+        info: async () => {
+          if (!info) throw new Error('consumer not found');
+          return info;
+        },
+        add: async (stream: string, config: Record<string, unknown>) => {
+          calls.push(`add ${stream} ${JSON.stringify(config)}`);
+        },
+        update: async (stream: string, durable: string, config: Record<string, unknown>) => {
+          calls.push(`update ${stream} ${durable} ${JSON.stringify(config)}`);
+        },
+        delete: async (stream: string, durable: string) => {
+          calls.push(`delete ${stream} ${durable}`);
+        },
+      },
+    };
+    return { jsm: jsm as unknown as JetStreamManager, calls };
+  };
+  const route = routeOf();
+
+  it('creates the durable from the start of the stream, explicit acks, at most two batches unacked', async () => {
+    const { jsm, calls } = manager(undefined);
+    await prepareDurable(jsm, route, 100, silentLogger);
+    expect(calls).toHaveLength(1);
+    const config = JSON.parse(calls[0]?.slice('add S '.length) ?? '{}') as Record<string, unknown>;
+    expect(config).toMatchObject({
+      durable_name: 'd',
+      ack_policy: 'explicit',
+      filter_subject: 'in.>',
+      max_ack_pending: 200,
+      deliver_policy: 'all',
+    });
+  });
+
+  it('takes over a durable with nothing unacked as it is, adjusting only max_ack_pending', async () => {
+    const same = manager({
+      num_ack_pending: 0,
+      ack_floor: { stream_seq: 5 },
+      config: { max_ack_pending: 200 },
+    });
+    await prepareDurable(same.jsm, route, 100, silentLogger);
+    expect(same.calls).toEqual([]);
+    const other = manager({
+      num_ack_pending: 0,
+      ack_floor: { stream_seq: 5 },
+      config: { max_ack_pending: 50 },
+    });
+    await prepareDurable(other.jsm, route, 100, silentLogger);
+    expect(other.calls).toEqual(['update S d {"max_ack_pending":200}']);
+  });
+
+  it('restarts a durable a dead run left unacked at its ack floor, so those messages come first, in order', async () => {
+    const { jsm, calls } = manager({
+      num_ack_pending: 7,
+      ack_floor: { stream_seq: 41 },
+      config: { max_ack_pending: 200 },
+    });
+    await prepareDurable(jsm, route, 100, silentLogger);
+    expect(calls[0]).toBe('delete S d');
+    const config = JSON.parse(calls[1]?.slice('add S '.length) ?? '{}') as Record<string, unknown>;
+    expect(config).toMatchObject({
+      deliver_policy: 'by_start_sequence',
+      opt_start_seq: 42,
+      max_ack_pending: 200,
+    });
   });
 });
