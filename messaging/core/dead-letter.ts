@@ -133,6 +133,9 @@ export interface DeadLetterOptions {
   summaryOnly?: boolean;
 }
 
+/** JetStream's dedup header (`Nats-Msg-Id`): a message carrying it is stored once per id. */
+const NATS_MSG_ID_HEADER = 'Nats-Msg-Id';
+
 /**
  * Build the `<topic>.DLT` message for a message that failed for good. Bounded by construction:
  * the encoded record is measured, and the kept payload (then the original headers) is cut until
@@ -160,8 +163,12 @@ export function deadLetterFor(
   const bounded = options.summaryOnly
     ? { headers: {}, truncated: Object.keys(message.headers).length > 0 }
     : boundedHeaders(message.headers);
+  // The original's JetStream dedup id must not become the dead letter's: published to JetStream
+  // with it, the dead letter was dropped as a duplicate of the original (the poison vanished).
+  const { [NATS_MSG_ID_HEADER]: originalMsgId, ...copied } = bounded.headers;
   const dlHeaders: Record<string, string> = {
-    ...bounded.headers,
+    ...copied,
+    ...(originalMsgId === undefined ? {} : { 'huleedu-dlt-original-msg-id': originalMsgId }),
     'huleedu-dlt-original-topic': cutText(message.topic, 256),
     'huleedu-dlt-original-partition': String(message.partition),
     'huleedu-dlt-original-offset': message.offset,

@@ -1,15 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TransientError } from '../../../common-core/index.ts';
 import {
   anyEnvelopeDecoder,
   type DeadLetter,
   durableName,
+  JetStreamBus,
   JetStreamMessageConsumer,
   JetStreamPublisher,
   silentLogger,
 } from '../../../messaging/index.ts';
 import { asMessage, spellcheckRequest } from '../../helpers/envelopes.ts';
 import { createTestStream, type TestStream } from '../../helpers/infra.ts';
+import { poisonSuite } from '../../helpers/poison-suite.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
 describe('NATS JetStream bus (real server)', () => {
@@ -125,5 +127,36 @@ describe('NATS JetStream bus (real server)', () => {
       payload: '<xml/>',
       headers: { a: 'b' },
     });
+  });
+});
+
+describe('NATS JetStream bus: poison through every consumer path (real server)', () => {
+  let s: TestStream;
+  let n = 0;
+  beforeAll(async () => {
+    s = await createTestStream();
+  });
+  afterAll(async () => {
+    await s?.cleanup();
+  });
+  poisonSuite({
+    // The bus's close() drains the connection, which the stream's cleanup does too: one bus
+    // per suite, never closed here.
+    bus: () => new JetStreamBus(s.nc, s.stream, silentLogger),
+    topic: async () => s.subject(`poison-${n++}`),
+    deadLetters: async (topic, count) => {
+      const out: DeadLetter[] = [];
+      await waitFor(`${count} dead letters on ${topic}.DLT`, async () => {
+        out.length = 0;
+        const info = await s.jsm.streams.info(s.stream);
+        for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+          const m = await s.jsm.streams.getMessage(s.stream, { seq }).catch(() => null);
+          if (m?.subject === `${topic}.DLT`) out.push(m.json<DeadLetter>());
+        }
+        return out.length >= count;
+      });
+      return out.slice(0, count);
+    },
+    waitMs: 30_000,
   });
 });

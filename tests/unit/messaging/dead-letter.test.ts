@@ -34,6 +34,19 @@ const bodyOf = (m: ReturnType<typeof deadLetterFor>): DeadLetter =>
 const invalid = { code: 'HULEEDU_INVALID_PAYLOAD', message: 'bad', retryable: false };
 
 describe('deadLetterFor: bounded by construction', () => {
+  it("does not carry the original's JetStream dedup id as its own (bug: JetStream dropped such a dead letter as a duplicate of the original)", () => {
+    const dl = deadLetterFor(
+      incoming(Buffer.from('{'), { headers: { 'Nats-Msg-Id': 'ev-1', 'x-origin': 'test' } }),
+      invalid,
+      'g',
+      0,
+    );
+    expect(dl.headers?.['Nats-Msg-Id']).toBeUndefined();
+    expect(dl.headers?.['huleedu-dlt-original-msg-id']).toBe('ev-1');
+    expect(dl.headers?.['x-origin']).toBe('test');
+    expect(bodyOf(dl).original.headers).toMatchObject({ 'Nats-Msg-Id': 'ev-1' });
+  });
+
   it('keeps a small payload whole, with its hash and coordinates', () => {
     const value = Buffer.from('{"hello":"world"}');
     const dl = deadLetterFor(incoming(value), invalid, 'g', 0);
