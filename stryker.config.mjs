@@ -20,8 +20,9 @@ export default {
     '!bridge/main.ts',
   ],
   ignoreStatic: true,
-  concurrency: 2,
-  timeoutMS: 10_000,
+  // Two cores: the checker and two test runners (a runner waits on PGlite and the checker often).
+  concurrency: 3,
+  timeoutMS: 5_000,
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: '.data/mutation/mutation.json' },
   tempDirName: '.stryker-tmp',
