@@ -1,4 +1,4 @@
-import type { Statement } from './statements.ts';
+import type { Statement } from './statement-types.ts';
 
 /**
  * The SQL type a column is cast to. `json`/`jsonb` columns take a JS value to serialise;

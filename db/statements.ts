@@ -4,21 +4,9 @@ import pg from 'pg';
 import { columnName, copyStatement, encodeCopyRows } from './copy-rows.ts';
 import type { Db } from './database.ts';
 import { type ColumnSpec, recordset } from './recordset.ts';
+import type { Run, Statement, StatementResult } from './statement-types.ts';
 
-/** SQL text with numbered parameters ($1, $2, ...) and their values, as both drivers take it. */
-export interface Statement {
-  text: string;
-  values: unknown[];
-}
-
-export interface StatementResult {
-  rows: Record<string, unknown>[];
-  /** Rows the statement changed (or returned). */
-  rowCount: number;
-}
-
-/** Runs one statement inside the transaction it was handed to. */
-export type Run = (statement: Statement) => Promise<StatementResult>;
+export type { Run, Statement, StatementResult } from './statement-types.ts';
 
 /**
  * Inserts rows into a table inside the transaction, in their order (a serial column numbers

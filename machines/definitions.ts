@@ -3,14 +3,9 @@ import { BATCH_MACHINE_ID, BATCH_MACHINE_VERSION, batchMachine } from './batch/b
 import { migrateBatchV1 } from './batch/migrate-batch-v1.ts';
 import { ESSAY_MACHINE_ID, ESSAY_MACHINE_VERSION, essayMachine } from './essay/essay-machine.ts';
 
-/** A persisted snapshot as stored: the state value and the context. */
-export interface PersistedState {
-  value: string;
-  context: Record<string, unknown>;
-}
+import type { SnapshotMigration } from './persistence.ts';
 
-/** Upgrades a snapshot written by an older machine version to the next version. */
-export type SnapshotMigration = (snapshot: PersistedState) => PersistedState;
+export type { PersistedState, SnapshotMigration } from './persistence.ts';
 
 /** What the runtime needs to know of a machine: identity, version, states, migrations. */
 export interface MachineDefinition {

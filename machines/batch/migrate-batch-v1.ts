@@ -1,4 +1,4 @@
-import type { PersistedState } from '../definitions.ts';
+import type { PersistedState } from '../persistence.ts';
 
 /** The context of batch machine version 1: per-essay maps keyed by essay id. */
 interface BatchContextV1 {
