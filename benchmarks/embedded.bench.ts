@@ -1,0 +1,140 @@
+/**
+ * `huleedu process` end to end (`npm run bench:embedded -- [--essays N] [--json]`): a folder of
+ * N essays of 400 words (~5% misspelled) through the embedded platform, run as the CLI runs it
+ * (its own process, a fresh data directory, the spelling index cache warm). Reports essays/s
+ * over the whole run (start to exit) and over the pipeline alone, the process's peak resident
+ * memory, and beside them the spelling engine alone on the same essays in this process: the
+ * ceiling the pipeline approaches, and a machine-speed reference (a slower machine slows both).
+ * JSON: essays_per_s, pipeline_essays_per_s, rss_mb, engine_essays_per_s, engine_share.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BASIC_LEARNER_ERRORS } from '../services/spellchecker/engine/learner-dictionary-engine.ts';
+import { SpellingEngine, spellCheckWith } from '../services/spellchecker/spelling/index.ts';
+import { numberArg, report } from './bench-output.ts';
+
+const ESSAYS = numberArg('essays', 1_000);
+const ROOT = join(import.meta.dirname, '..');
+
+const correct =
+  'students write essays about books they read in class and teachers give feedback on their ideas structure and language while the school year goes on'.split(
+    ' ',
+  );
+const wrong = [...BASIC_LEARNER_ERRORS.keys()];
+/** Essay n: 400 words, every 20th a learner misspelling (5%), in sentences of 16 words. */
+function essay(n: number): string {
+  const words: string[] = [];
+  for (let i = 0; i < 400; i++) {
+    const w =
+      i % 20 === 7
+        ? (wrong[(n + i) % wrong.length] as string)
+        : (correct[(n * 31 + i * 7) % correct.length] as string);
+    words.push(i % 16 === 0 ? w[0]?.toUpperCase() + w.slice(1) : w);
+    if (i % 16 === 15) words[words.length - 1] += '.';
+  }
+  return `${words.join(' ')}.`;
+}
+
+/** Run `huleedu process` on `folder`; wall seconds, its JSON report and peak RSS (VmHWM). */
+async function runProcess(
+  folder: string,
+  data: string,
+): Promise<{ wallS: number; pipelineS: number; essays: number; rssMb: number; output: string }> {
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    [
+      '--max-semi-space-size=64',
+      '--import',
+      'tsx',
+      'cli/huleedu.ts',
+      'process',
+      folder,
+      '--data',
+      data,
+      '--json',
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  let hwmKb = 0;
+  const poll = setInterval(() => {
+    try {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+      if (kb > hwmKb) hwmKb = kb;
+    } catch {
+      // exited between two polls
+    }
+  }, 20);
+  const code = await new Promise<number | null>((r) => child.once('exit', r));
+  clearInterval(poll);
+  const wallS = (performance.now() - started) / 1000;
+  if (code !== 0) throw new Error(`huleedu process exited ${code}:\n${err.slice(-2000)}`);
+  const last = out.trim().split('\n').at(-1) ?? '{}';
+  const parsed = JSON.parse(last) as { seconds: number; essays: unknown[]; outcome: string };
+  if (parsed.essays.length !== Number(folder.split('-').at(-1)))
+    throw new Error(`expected ${folder.split('-').at(-1)} essays, got ${parsed.essays.length}`);
+  return {
+    wallS,
+    pipelineS: parsed.seconds,
+    essays: parsed.essays.length,
+    rssMb: hwmKb / 1024,
+    output: parsed.outcome,
+  };
+}
+
+const work = mkdtempSync(join(tmpdir(), 'huleedu-bench-embedded-'));
+try {
+  const folderOf = (n: number) => {
+    const dir = join(work, `essays-${n}`);
+    mkdirSync(dir);
+    for (let i = 0; i < n; i++)
+      writeFileSync(join(dir, `essay-${String(i).padStart(5, '0')}.txt`), essay(i));
+    return dir;
+  };
+  // Warm-up: builds the spelling index cache when missing (not measured).
+  await runProcess(folderOf(5), join(work, 'data-warmup'));
+  const run = await runProcess(folderOf(ESSAYS), join(work, 'data'));
+
+  // The engine alone on the same essays, after the run (so that they do not compete).
+  const engine = new SpellingEngine();
+  const check = spellCheckWith(engine);
+  const texts = Array.from({ length: ESSAYS }, (_, i) => essay(i));
+  for (const t of texts.slice(0, 50)) await check(t, 'en');
+  const t0 = performance.now();
+  for (const t of texts) await check(t, 'en');
+  const engineS = (performance.now() - t0) / 1000;
+
+  const essaysPerS = ESSAYS / run.wallS;
+  const pipelinePerS = ESSAYS / run.pipelineS;
+  const enginePerS = ESSAYS / engineS;
+  report(
+    `Embedded mode (huleedu process): ${ESSAYS} essays of 400 words (~5% misspelled), warm index cache, fresh data directory`,
+    [
+      `whole run (start to exit): ${run.wallS.toFixed(1)} s = ${essaysPerS.toFixed(1)} essays/s (${run.output})`,
+      `pipeline (first event to batch outcome): ${run.pipelineS.toFixed(1)} s = ${pipelinePerS.toFixed(1)} essays/s`,
+      `peak resident memory of the process: ${run.rssMb.toFixed(0)} MB`,
+      `spelling engine alone, same essays (machine reference): ${enginePerS.toFixed(0)} essays/s; the run reaches ${((100 * essaysPerS) / enginePerS).toFixed(1)}% of it`,
+    ],
+    {
+      essays: ESSAYS,
+      essays_per_s: Math.round(essaysPerS * 10) / 10,
+      pipeline_essays_per_s: Math.round(pipelinePerS * 10) / 10,
+      rss_mb: Math.round(run.rssMb),
+      engine_essays_per_s: Math.round(enginePerS),
+      engine_share: Math.round((1000 * essaysPerS) / enginePerS) / 1000,
+    },
+  );
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
