@@ -126,7 +126,7 @@ describe('Connectivity (fake NATS connection and Kafka admin)', () => {
       'info kafka server reachable again',
       'warn kafka server lost',
     ]);
-  });
+  }, 120_000);
 
   it('never runs two probes at once', async () => {
     const { admin } = setup();
