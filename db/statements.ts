@@ -4,7 +4,7 @@ import pg from 'pg';
 import { columnName, copyStatement, encodeCopyRows } from './copy-rows.ts';
 import type { Db } from './database.ts';
 import { type ColumnSpec, recordset } from './recordset.ts';
-import type { Run, Statement, StatementResult } from './statement-types.ts';
+import type { Run } from './statement-types.ts';
 
 export type { Run, Statement, StatementResult } from './statement-types.ts';
 
