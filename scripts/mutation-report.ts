@@ -51,7 +51,7 @@ const isJustified = (file: string, line: number, mutator: string) =>
 
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
-const scores: Record<string, number> = {};
+const scores: Record<string, number | null> = {};
 const counts: Record<string, { detected: number; undetected: number; justified: number }> = {};
 const survivors: string[] = [];
 for (const folder of FOLDERS) {
@@ -76,8 +76,9 @@ for (const folder of FOLDERS) {
     }
   }
   const total = detected + undetected;
+  // A folder with no mutants in the report was not tested: no score, and a failure.
   scores[folder.replace(/\/$/, '')] =
-    total === 0 ? 100 : Math.round((1000 * detected) / total) / 10;
+    total === 0 ? null : Math.round((1000 * detected) / total) / 10;
   counts[folder] = { detected, undetected, justified: justifiedCount };
 }
 
@@ -90,12 +91,14 @@ console.log(
 );
 for (const folder of FOLDERS) {
   const c = counts[folder] ?? { detected: 0, undetected: 0, justified: 0 };
-  const score = scores[folder.replace(/\/$/, '')] ?? 0;
+  const score = scores[folder.replace(/\/$/, '')] ?? null;
   console.log(
-    `  ${folder.padEnd(24)} ${score.toFixed(1).padStart(5)}%  (${c.detected} detected of ${c.detected + c.undetected}; ${c.justified} justified) ${score >= GOAL ? 'ok' : `BELOW ${GOAL}%`}`,
+    score === null
+      ? `  ${folder.padEnd(24)}     -   (no mutants in the report: not tested) FAIL`
+      : `  ${folder.padEnd(24)} ${score.toFixed(1).padStart(5)}%  (${c.detected} detected of ${c.detected + c.undetected}; ${c.justified} justified) ${score >= GOAL ? 'ok' : `BELOW ${GOAL}%`}`,
   );
 }
-const below = Object.entries(scores).filter(([, s]) => s < GOAL);
+const below = Object.entries(scores).filter(([, s]) => s === null || s < GOAL);
 if (values.json)
   console.log(
     JSON.stringify({
