@@ -23,6 +23,18 @@ export interface Bridge extends AsyncDisposable {
   close(): Promise<void>;
 }
 
+/** The bridge's health from its servers' and routes' states (see `Bridge.health`). */
+export function bridgeHealth(
+  servers: Record<ServerName, 'up' | 'down'>,
+  handles: readonly Pick<RouteHandle, 'name' | 'healthy'>[],
+): ReturnType<Bridge['health']> {
+  const reachable = servers.nats === 'up' && servers.kafka === 'up';
+  const routes = Object.fromEntries(
+    handles.map((h) => [h.name, reachable && h.healthy() ? 'up' : 'down'] as const),
+  );
+  return { healthy: Object.values(routes).every((s) => s === 'up'), routes, servers };
+}
+
 /** Start every route of the table. Closing stops reading, drains in-flight batches, then disconnects. */
 export async function startBridge(options: {
   routes: Routes;
@@ -74,14 +86,7 @@ export async function startBridge(options: {
   };
   return {
     routes: handles,
-    health: () => {
-      const servers = connectivity.servers();
-      const reachable = servers.nats === 'up' && servers.kafka === 'up';
-      const routes = Object.fromEntries(
-        handles.map((h) => [h.name, reachable && h.healthy() ? 'up' : 'down'] as const),
-      );
-      return { healthy: Object.values(routes).every((s) => s === 'up'), routes, servers };
-    },
+    health: () => bridgeHealth(connectivity.servers(), handles),
     close,
     [Symbol.asyncDispose]: close,
   };

@@ -1,6 +1,6 @@
 import { type JetStreamClient, jetstream } from '@nats-io/jetstream';
 import { type MsgHdrs, type NatsConnection, headers as natsHeaders } from '@nats-io/transport-node';
-import type { EachBatchPayload, Kafka } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger, OutgoingMessage } from '../common-core/index.ts';
 import {
   backoffDelay,
@@ -209,6 +209,30 @@ export function kafkaBatchHandler(
   };
 }
 
+/** Messages not yet committed by `group`, summed over the topic's partitions. */
+export function consumerLag(
+  ends: readonly { partition: number; high: string }[],
+  committed: readonly { partitions: readonly { partition: number; offset: string }[] }[],
+): number {
+  let lag = 0;
+  for (const p of ends) {
+    // -1: the group has committed nothing on this partition yet, so all of it is lag.
+    const c = committed[0]?.partitions.find((x) => x.partition === p.partition)?.offset ?? '-1';
+    lag += Number(p.high) - Math.max(0, Number(c));
+  }
+  return lag;
+}
+
+/** Where a Kafka -> NATS route reads: its consumer group member and an admin for the lag gauge. */
+export interface KafkaSource {
+  consumer: Pick<Consumer, 'connect' | 'subscribe' | 'on' | 'events' | 'run' | 'disconnect'>;
+  admin: Pick<Admin, 'connect' | 'fetchTopicOffsets' | 'fetchOffsets' | 'disconnect'>;
+  /** Whether the NATS connection is closed for good. */
+  closed(): boolean;
+  /** How often the lag gauge is refreshed; default 5 s. */
+  lagIntervalMs?: number;
+}
+
 /**
  * Kafka -> NATS: publish each consumed batch to JetStream (pipelined on one connection, so in
  * order), with `Nats-Msg-Id` = the envelope's event id (or topic/partition/offset), and commit
@@ -225,7 +249,6 @@ export async function startKafkaToNats(
     logger: Logger;
   },
 ): Promise<RouteHandle> {
-  const labels = { route: route.name, direction: 'kafka_to_nats' };
   const consumer = deps.kafka.consumer({
     groupId: route.group,
     // A bridge that crashed is replaced within ~10 s (kafkajs default: 30 s of stalled partitions).
@@ -233,6 +256,21 @@ export async function startKafkaToNats(
     allowAutoTopicCreation: false,
     retry: { retries: Number.MAX_SAFE_INTEGER },
   });
+  return runKafkaToNats(
+    route,
+    { consumer, admin: deps.kafka.admin(), closed: () => deps.nc.isClosed() },
+    { jetstream: jetstream(deps.nc), dlt: deps.dlt, metrics: deps.metrics, logger: deps.logger },
+  );
+}
+
+/** Bridge one route from `source` to JetStream until stopped: what `startKafkaToNats` runs. */
+export async function runKafkaToNats(
+  route: KafkaToNatsRouteConfig,
+  source: KafkaSource,
+  deps: Omit<KafkaToNatsDeps, 'setHealthy'>,
+): Promise<RouteHandle> {
+  const labels = { route: route.name, direction: 'kafka_to_nats' };
+  const { consumer, admin } = source;
   let healthy = false;
   await consumer.connect();
   await consumer.subscribe({ topics: [route.topic], fromBeginning: true });
@@ -249,39 +287,27 @@ export async function startKafkaToNats(
     deps.metrics.up.set(labels, 1);
   });
   const handleBatch = kafkaBatchHandler(route, {
-    jetstream: jetstream(deps.nc),
-    dlt: deps.dlt,
-    metrics: deps.metrics,
-    logger: deps.logger,
+    ...deps,
     setHealthy: (up) => {
       healthy = up;
       deps.metrics.up.set(labels, up ? 1 : 0);
     },
   });
   await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: handleBatch });
-  const admin = deps.kafka.admin();
   await admin.connect();
   const lagTimer = setInterval(() => {
     Promise.all([
       admin.fetchTopicOffsets(route.topic),
       admin.fetchOffsets({ groupId: route.group, topics: [route.topic] }),
     ]).then(
-      ([ends, committed]) => {
-        let lag = 0;
-        for (const p of ends) {
-          const c =
-            committed[0]?.partitions.find((x) => x.partition === p.partition)?.offset ?? '-1';
-          lag += Number(p.high) - Math.max(0, Number(c));
-        }
-        deps.metrics.lag.set(labels, lag);
-      },
+      ([ends, committed]) => deps.metrics.lag.set(labels, consumerLag(ends, committed)),
       () => {},
     );
-  }, 5_000);
+  }, source.lagIntervalMs ?? 5_000);
   lagTimer.unref();
   return {
     name: route.name,
-    healthy: () => healthy && !deps.nc.isClosed(),
+    healthy: () => healthy && !source.closed(),
     stop: async () => {
       clearInterval(lagTimer);
       await consumer.disconnect();

@@ -103,6 +103,8 @@ export interface NatsToKafkaDeps {
   metrics: BridgeMetrics;
   logger: Logger;
   batchSize?: number;
+  /** How often the lag gauge is refreshed; default 5 s. */
+  lagIntervalMs?: number;
 }
 
 const DEFAULT_BATCH_SIZE = 1_000;
@@ -302,7 +304,7 @@ export function runNatsToKafka(
       (pending) => deps.metrics.lag.set(labels, pending),
       () => {},
     );
-  }, 5_000);
+  }, deps.lagIntervalMs ?? 5_000);
   lagTimer.unref();
 
   return {

@@ -5,7 +5,8 @@
  * the reason). Exits 1 when a folder scores below the goal. With `--json`, its last line is one
  * JSON object: {"scores": {"<folder>": <percent>}, ...}.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
@@ -35,14 +36,26 @@ const Justified = z.array(
 const { values } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
-    report: { type: 'string', default: '.data/mutation/mutation.json' },
+    reports: { type: 'string', default: '.data/mutation' },
   },
 });
-if (!existsSync(values.report)) {
-  console.error(`no report at ${values.report}: run \`npm run test:mutation\` (Stryker writes it)`);
+// One report per folder run (scripts/mutation.ts), or one of a whole run: merged oldest first,
+// so a file's newest result wins.
+const reportFiles = existsSync(values.reports)
+  ? readdirSync(values.reports)
+      .filter((f) => f.endsWith('.json') && !f.endsWith('.incremental.json'))
+      .map((f) => join(values.reports, f))
+      .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs)
+  : [];
+if (reportFiles.length === 0) {
+  console.error(
+    `no report in ${values.reports}: run \`npm run test:mutation\` (Stryker writes them)`,
+  );
   process.exit(2);
 }
-const report = Report.parse(JSON.parse(readFileSync(values.report, 'utf8')));
+const report: z.infer<typeof Report> = { files: {} };
+for (const file of reportFiles)
+  Object.assign(report.files, Report.parse(JSON.parse(readFileSync(file, 'utf8'))).files);
 const justified = Justified.parse(
   JSON.parse(readFileSync(new URL('../tests/mutation/justified.json', import.meta.url), 'utf8')),
 );

@@ -15,6 +15,10 @@ class FakeNats {
     this.events.push({ type });
     this.wake?.();
   }
+  /** Sent and not yet read by the watcher. */
+  get unread(): number {
+    return this.events.length;
+  }
   isClosed(): boolean {
     return this.closed;
   }
@@ -63,6 +67,7 @@ describe('Connectivity (fake NATS connection and Kafka admin)', () => {
     const nc = new FakeNats();
     const admin = new FakeAdmin();
     const registry = new Registry();
+    const adminOptions: unknown[] = [];
     const logged: string[] = [];
     const logger = {
       info: (o: { server: string }, m: string) => logged.push(`info ${o.server} ${m}`),
@@ -73,7 +78,12 @@ describe('Connectivity (fake NATS connection and Kafka admin)', () => {
     } as unknown as Logger;
     connectivity = new Connectivity(
       nc as unknown as NatsConnection,
-      { admin: () => admin } as unknown as Kafka,
+      {
+        admin: (options: unknown) => {
+          adminOptions.push(options);
+          return admin;
+        },
+      } as unknown as Kafka,
       registry,
       logger,
       { probeIntervalMs: 10, probeTimeoutMs: 50 },
@@ -82,7 +92,7 @@ describe('Connectivity (fake NATS connection and Kafka admin)', () => {
       (await registry.getSingleMetric('bridge_server_up')?.get())?.values.find(
         (v) => v.labels.server === server,
       )?.value;
-    return { nc, admin, logged, gauge, c: connectivity };
+    return { nc, admin, logged, gauge, adminOptions, c: connectivity };
   };
 
   it('starts with both servers up', async () => {
@@ -100,6 +110,8 @@ describe('Connectivity (fake NATS connection and Kafka admin)', () => {
     expect(c.servers().nats).toBe('down');
     expect(await gauge('nats')).toBe(0);
     nc.send('ping');
+    await waitFor('the watcher read the ping', () => nc.unread === 0);
+    expect(c.isUp('nats'), 'up again on an event other than reconnect').toBe(false);
     nc.send('reconnect');
     await waitFor('NATS reported up again', () => c.isUp('nats'));
     expect(await gauge('nats')).toBe(1);
@@ -127,6 +139,22 @@ describe('Connectivity (fake NATS connection and Kafka admin)', () => {
       'warn kafka server lost',
     ]);
   }, 120_000);
+
+  it('probes with an admin that does not retry (a lost broker shows at once), and stops probing on close', async () => {
+    const { c, admin, adminOptions } = setup();
+    expect(adminOptions).toEqual([{ retry: { retries: 0 } }]);
+    await waitFor('a first probe', () => admin.probes > 0);
+    await c.close();
+    connectivity = undefined;
+    expect(admin.disconnects).toBe(1);
+    const probes = admin.probes;
+    // Three ticks of a timer of the probe period: a probe timer still running would fire too.
+    let ticks = 0;
+    const tick = setInterval(() => ticks++, 10);
+    await waitFor('three ticks of the probe period', () => ticks >= 3);
+    clearInterval(tick);
+    expect(admin.probes, 'probes after close').toBe(probes);
+  });
 
   it('never runs two probes at once', async () => {
     const { admin } = setup();

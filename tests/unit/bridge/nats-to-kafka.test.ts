@@ -18,6 +18,8 @@ import {
   type OutgoingMessage,
 } from '../../../common-core/index.ts';
 import { type DeadLetter, KEY_HEADER, silentLogger } from '../../../messaging/index.ts';
+import { metricValues } from '../../helpers/metric-values.ts';
+import { recordingLogger } from '../../helpers/recording-logger.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
 const routeOf = (r: Record<string, unknown> = {}): NatsToKafkaRouteConfig =>
@@ -81,18 +83,46 @@ class FakeSource implements DurableSource {
     close: async () => {
       this.ended = true;
       this.wake?.();
+      this.wakeNotices?.();
     },
     status: () => ({
       [Symbol.asyncIterator]: () => ({
-        next: async () => ({ value: undefined, done: true as const }),
+        next: async () => {
+          for (;;) {
+            const n = this.notices.shift();
+            if (n) return { value: n, done: false as const };
+            if (this.ended) return { value: undefined, done: true as const };
+            await new Promise<void>((r) => {
+              this.wakeNotices = r;
+            });
+          }
+        },
       }),
     }),
   };
+  private notices: { type: string }[] = [];
+  private wakeNotices: (() => void) | undefined;
+  /** A status notice of the consumer (a pull expired, a heartbeat missed, …). */
+  notice(type: string): void {
+    this.notices.push({ type });
+    this.wakeNotices?.();
+  }
   push(...ms: FakeMsg[]): void {
     this.queue.push(...ms);
     this.wake?.();
   }
-  pending = async () => this.queue.length;
+  /** Pushed and not yet pulled by the loop. */
+  get queued(): number {
+    return this.queue.length;
+  }
+  pendingCount = 0;
+  pendingFails = false;
+  pendingCalls = 0;
+  pending = async () => {
+    this.pendingCalls++;
+    if (this.pendingFails) throw new Error('no responders');
+    return this.pendingCount;
+  };
   closed = () => false;
   flush = async () => {
     this.flushed++;
@@ -131,22 +161,25 @@ describe('NATS -> Kafka route loop (fake JetStream source, fake Kafka)', () => {
     handle = undefined;
   });
 
-  const start = (r = routeOf(), batchSize = 100) => {
+  const start = (r = routeOf(), batchSize: number | 'default' = 100) => {
     const source = new FakeSource();
     kafka = new FakeKafka();
     const registry = new Registry();
+    const logger = recordingLogger();
     handle = runNatsToKafka(r, source, {
       kafka,
       metrics: new BridgeMetrics(registry),
-      logger: silentLogger,
-      batchSize,
+      logger,
+      lagIntervalMs: 5,
+      ...(batchSize === 'default' ? {} : { batchSize }),
     });
+    const series = (name: string) => metricValues(registry, name);
     const metric = async (name: string) =>
       ((await registry.getSingleMetric(name)?.get())?.values ?? []).reduce(
         (n, v) => n + v.value,
         0,
       );
-    return { source, registry, metric };
+    return { source, registry, metric, series, logger };
   };
 
   it('never acks a JetStream message before Kafka has it: a write that does not return holds every ack', async () => {
@@ -261,6 +294,19 @@ describe('NATS -> Kafka route loop (fake JetStream source, fake Kafka)', () => {
     expect(letter.error.message).toContain('Kafka refused it');
   });
 
+  it('takes a payload of exactly the route limit; parses JSON when required or when the key is a field', () => {
+    const limit = routeOf({ maxBytes: 60 });
+    const body = JSON.stringify({ data: { entity_ref: { entity_id: 'e' } } });
+    const exact = new FakeMsg(1, Buffer.from(body.padEnd(60, ' ')));
+    expect(kafkaMessageOf(limit, exact)).toMatchObject({ key: 'e' });
+    const fieldKey = routeOf({ requireJson: false });
+    expect(kafkaMessageOf(fieldKey, new FakeMsg(2, Buffer.from(body)))).toMatchObject({ key: 'e' });
+    const jsonHeaderKey = routeOf({ key: { from: 'header', name: 'k' } });
+    const m = new FakeMsg(3, Buffer.from('plain'));
+    m.headers.set('k', 'x');
+    expect(kafkaMessageOf(jsonHeaderKey, m)).toEqual({ reason: 'payload is not JSON' });
+  });
+
   it('the key can come from a header, and a message without it is dead-lettered', () => {
     const r = routeOf({ key: { from: 'header', name: 'k' }, requireJson: false });
     const m = new FakeMsg(1, Buffer.from('plain text'));
@@ -297,6 +343,199 @@ describe('NATS -> Kafka route loop (fake JetStream source, fake Kafka)', () => {
       'some were still buffered',
     ).toBe(true);
     expect(source.flushed).toBe(1);
+  });
+
+  const labels = { route: 'in', direction: 'nats_to_kafka' };
+
+  it('is up from the start, and counts, logs and describes each dead letter by route, direction and reason', async () => {
+    const { source, series, logger } = start(routeOf({ maxBytes: 200 }));
+    expect(await series('bridge_route_up')).toEqual([
+      { name: 'bridge_route_up', labels, value: 1 },
+    ]);
+    const notJson = new FakeMsg(7, Buffer.from('{nope'));
+    const tooLarge = new FakeMsg(8, Buffer.alloc(201, 0x61));
+    source.push(notJson, tooLarge);
+    await waitFor('both acked', () => notJson.acked && tooLarge.acked);
+    expect(await series('bridge_dead_letters_total')).toEqual([
+      { name: 'bridge_dead_letters_total', labels: { ...labels, reason: 'payload' }, value: 2 },
+    ]);
+    expect(logger.records.filter((r) => r.msg === 'message dead-lettered')).toEqual([
+      {
+        level: 'warn',
+        fields: {
+          route: 'in',
+          subject: 'in.x',
+          seq: 7,
+          code: 'HULEEDU_BRIDGE_REJECTED',
+          reason: 'payload is not JSON',
+        },
+        msg: 'message dead-lettered',
+      },
+      {
+        level: 'warn',
+        fields: {
+          route: 'in',
+          subject: 'in.x',
+          seq: 8,
+          code: 'HULEEDU_BRIDGE_REJECTED',
+          reason: 'payload of 201 bytes exceeds 200',
+        },
+        msg: 'message dead-lettered',
+      },
+    ]);
+    const letter = JSON.parse(
+      Buffer.from(kafka.written.flat()[0]?.value ?? []).toString(),
+    ) as DeadLetter;
+    expect(letter.error.retryable).toBe(false);
+    expect(letter.attempts).toBe(1);
+    expect(letter.consumer_group).toBe('in');
+    // The JetStream timestamp (ns) in ms, as Kafka's are.
+    expect(Math.abs(letter.original.timestamp - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('cuts a long rejection reason in the log to 300 characters (the dead letter keeps it whole)', async () => {
+    const r = routeOf({ key: { from: 'header', name: 'k'.repeat(400) }, requireJson: false });
+    const { source, logger } = start(r);
+    const m = new FakeMsg(1, Buffer.from('x'));
+    source.push(m);
+    await waitFor('acked', () => m.acked);
+    const logged = logger.records.find((x) => x.msg === 'message dead-lettered');
+    expect(String(logged?.fields.reason)).toHaveLength(300);
+    const letter = JSON.parse(
+      Buffer.from(kafka.written.flat()[0]?.value ?? []).toString(),
+    ) as DeadLetter;
+    expect(letter.error.message).toBe(`no key header ${'k'.repeat(400)}`);
+  });
+
+  it('reports the batch in flight, then bytes and latency in seconds', async () => {
+    const { source, series } = start();
+    kafka.next = () => 'hold';
+    const old = event(1);
+    old.info.timestampNanos = (Date.now() - 3_000) * 1_000_000;
+    source.push(old);
+    await waitFor('the first write started', () => kafka.holding === 1);
+    // Two arrive while the first is written: the next batch holds both.
+    source.push(event(2), event(3));
+    kafka.release();
+    await waitFor('the second write started', () => kafka.holding === 1);
+    expect(await series('bridge_in_flight')).toEqual([
+      { name: 'bridge_in_flight', labels, value: 2 },
+    ]);
+    kafka.next = () => 'ok';
+    kafka.release();
+    await waitFor(
+      'in flight back to 0',
+      async () => (await series('bridge_in_flight'))[0]?.value === 0,
+    );
+    const latency = await series('bridge_latency_seconds');
+    const sum = latency.find((v) => v.name === 'bridge_latency_seconds_sum');
+    expect(sum?.labels).toEqual(labels);
+    expect(sum?.value).toBeGreaterThanOrEqual(3);
+    expect(sum?.value).toBeLessThan(60);
+  });
+
+  it('logs each failed write with its attempt number', async () => {
+    const { source, logger } = start();
+    let failures = 2;
+    kafka.next = () => (failures-- > 0 ? new DependencyUnavailableError('broker away') : 'ok');
+    const m = event(1);
+    source.push(m);
+    await waitFor('written after the retries', () => m.acked, 10_000);
+    expect(
+      logger.records
+        .filter((r) => r.msg === 'Kafka write failed; retrying')
+        .map((r) => [r.level, r.fields]),
+    ).toEqual([
+      ['warn', { route: 'in', err: 'broker away', attempt: 1 }],
+      ['warn', { route: 'in', err: 'broker away', attempt: 2 }],
+    ]);
+  });
+
+  it('stops while Kafka is away: the batch stays unacked for the next run', async () => {
+    const { source } = start();
+    kafka.next = () => new DependencyUnavailableError('broker away');
+    const m = event(1);
+    source.push(m);
+    await waitFor('a write failed', () => kafka.calls.length >= 1);
+    await handle?.stop();
+    handle = undefined;
+    expect(m.acked).toBe(false);
+  });
+
+  it('a transient failure while isolating a refused record retries the batch instead of dead-lettering', async () => {
+    const { source } = start();
+    const refusal = new HuleEduError('HULEEDU_MESSAGE_REFUSED', 'too large', {
+      cause: Object.assign(new Error('MESSAGE_TOO_LARGE'), { type: 'MESSAGE_TOO_LARGE' }),
+    });
+    let call = 0;
+    kafka.next = () => {
+      call++;
+      if (call === 1) return refusal;
+      if (call === 2) return new DependencyUnavailableError('broker away');
+      return 'ok';
+    };
+    const m = event(1);
+    source.push(m);
+    await waitFor('acked', () => m.acked, 10_000);
+    const written = kafka.written.flat();
+    expect(written.map((w) => w.topic)).toEqual(['topic.in']);
+  });
+
+  it('takes batches of 1,000 by default', async () => {
+    const { source } = start(routeOf(), 'default');
+    const ms = Array.from({ length: 1_002 }, (_, i) => event(i + 1));
+    kafka.next = () => 'hold';
+    source.push(...ms.slice(0, 1));
+    await waitFor('the first write started', () => kafka.holding === 1);
+    source.push(...ms.slice(1));
+    await waitFor('the loop pulled them all', () => source.queued === 0);
+    kafka.release();
+    await waitFor('the second write started', () => kafka.calls.length === 2);
+    expect(kafka.calls[1]).toHaveLength(1_000);
+    kafka.next = () => 'ok';
+    kafka.release();
+    await waitFor('all acked', () => ms.every((m) => m.acked));
+  });
+
+  it('logs routine consumer notices at debug, others at warn', async () => {
+    const { source, logger } = start();
+    source.notice('heartbeat');
+    source.notice('heartbeats_missed');
+    await waitFor(
+      'two notices logged',
+      () => logger.records.filter((r) => r.msg === 'JetStream consumer notice').length === 2,
+    );
+    expect(
+      logger.records
+        .filter((r) => r.msg === 'JetStream consumer notice')
+        .map((r) => [r.level, r.fields]),
+    ).toEqual([
+      ['debug', { route: 'in', status: { type: 'heartbeat' } }],
+      ['warn', { route: 'in', status: { type: 'heartbeats_missed' } }],
+    ]);
+  });
+
+  it('keeps the lag gauge at the messages the durable has not delivered, until stopped', async () => {
+    const { source, series } = start();
+    source.pendingCount = 4;
+    await waitFor(
+      'the lag gauge set',
+      async () => (await series('bridge_consumer_lag'))[0]?.value === 4,
+    );
+    expect((await series('bridge_consumer_lag'))[0]?.labels).toEqual(labels);
+    source.pendingFails = true;
+    const calls = source.pendingCalls;
+    await waitFor('a failed lookup', () => source.pendingCalls > calls);
+    expect((await series('bridge_consumer_lag'))[0]?.value).toBe(4);
+    await handle?.stop();
+    handle = undefined;
+    const after = source.pendingCalls;
+    // Three ticks of a timer of the lag timer's period: a lag timer still running would fire too.
+    let ticks = 0;
+    const probe = setInterval(() => ticks++, 5);
+    await waitFor('three ticks of the lag period', () => ticks >= 3);
+    clearInterval(probe);
+    expect(source.pendingCalls, 'lag lookups after stop').toBe(after);
   });
 });
 
@@ -366,7 +605,15 @@ describe('prepareDurable (fake JetStream manager)', () => {
       ack_floor: { stream_seq: 41 },
       config: { max_ack_pending: 200 },
     });
-    await prepareDurable(jsm, route, 100, silentLogger);
+    const logger = recordingLogger();
+    await prepareDurable(jsm, route, 100, logger);
+    expect(logger.records).toEqual([
+      {
+        level: 'warn',
+        fields: { route: 'in', unacked: 7, from: 42 },
+        msg: 'a previous run left messages unacknowledged; resuming the durable at its ack floor',
+      },
+    ]);
     expect(calls[0]).toBe('delete S d');
     const config = JSON.parse(calls[1]?.slice('add S '.length) ?? '{}') as Record<string, unknown>;
     expect(config).toMatchObject({

@@ -4,6 +4,7 @@ import {
   allTopics,
   dltTopic,
   HuleEduError,
+  liveSubject,
   ProcessingEvent,
   TOPIC_MAPPING,
   topicName,
@@ -66,10 +67,20 @@ describe('topicName', () => {
     for (const [event, topic] of Object.entries(EXPECTED))
       expect(message).toContain(`${event} -> ${topic}`);
     expect((error as HuleEduError).code).toBe('HULEEDU_UNMAPPED_EVENT');
+    expect((error as Error).name).toBe('UnmappedEventError');
+    expect((error as HuleEduError).details).toEqual({ event: 'processing.started' });
+    expect(message).toContain(
+      'does not have an explicit topic mapping. All events that travel must have a deliberate topic contract in TOPIC_MAPPING. Currently mapped events:\n  - essay.spellcheck.requested -> huleedu.essay.spellcheck.requested.v1\n  - essay.spellcheck.result.received',
+    );
   });
 
   it('names dead-letter topics and lists every topic once', () => {
     expect(dltTopic('huleedu.x.v1')).toBe('huleedu.x.v1.DLT');
     expect(new Set(allTopics()).size).toBe(Object.keys(EXPECTED).length);
+    expect(allTopics()).toEqual(Object.values(EXPECTED));
+  });
+
+  it("names a batch's live status subject", () => {
+    expect(liveSubject('b-1')).toBe('huleedu.live.v1.b-1');
   });
 });
