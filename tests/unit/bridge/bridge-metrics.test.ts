@@ -10,7 +10,7 @@ describe('BridgeMetrics', () => {
     const { values } = await metrics.latency.get();
     const bounds = values
       .filter((v) => v.metricName === 'bridge_latency_seconds_bucket')
-      .map((v) => v.labels.le);
+      .map((v) => (v.labels as { le?: number | string }).le);
     expect(bounds).toEqual([
       0.001,
       0.0025,

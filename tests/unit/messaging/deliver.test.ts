@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   HuleEduError,
   type IncomingMessage,
+  type Logger,
   type OutgoingMessage,
   PermanentError,
   TransientError,
@@ -14,6 +15,8 @@ import {
   deliverBatch,
   MessagingMetrics,
 } from '../../../messaging/index.ts';
+import { metricValues } from '../../helpers/metric-values.ts';
+import { recordingLogger } from '../../helpers/recording-logger.ts';
 
 const message = (offset: string, value = '{}'): IncomingMessage => ({
   topic: 't',
@@ -32,6 +35,7 @@ function context(
     deadLetter?: (m: OutgoingMessage) => Promise<void>;
     signal?: AbortSignal;
     now?: () => number;
+    logger?: Logger;
   } = {},
 ) {
   const letters: DeadLetter[] = [];
@@ -50,6 +54,7 @@ function context(
     metrics,
     ...(extra.signal ? { signal: extra.signal } : {}),
     ...(extra.now ? { now: extra.now } : {}),
+    ...(extra.logger ? { logger: extra.logger } : {}),
   };
   const metric = async (name: string) =>
     ((await registry.getSingleMetric(name)?.get())?.values ?? []).reduce((n, v) => n + v.value, 0);
@@ -57,7 +62,8 @@ function context(
     (await registry.getSingleMetric('kafka_message_queue_latency_seconds')?.get())?.values.find(
       (v) => (v as { metricName?: string }).metricName?.endsWith('_count'),
     )?.value ?? 0;
-  return { ctx, letters, heartbeats: () => heartbeats, metric, latencyCount };
+  const series = (name: string) => metricValues(registry, name);
+  return { ctx, letters, heartbeats: () => heartbeats, metric, latencyCount, series };
 }
 
 describe('deliver', () => {
@@ -191,6 +197,73 @@ describe('deliver', () => {
     expect(await latencyCount(), 'only the sample with a real, non-negative latency').toBe(1);
   });
 
+  it('counts by topic and group (dead letters also by code), and logs each dead letter once with its coordinates, key and reason bounded', async () => {
+    const logger = recordingLogger();
+    const { ctx, series } = context({ logger });
+    const failing = {
+      groupId: 'g',
+      topics: ['t'],
+      decode: (m: IncomingMessage) => m.offset,
+      handle: async () => {
+        throw new PermanentError(`bad ${'r'.repeat(600)}`);
+      },
+    };
+    await deliver({ ...message('4'), key: 'k'.repeat(300) }, failing, ctx);
+    await deliver({ ...message('5'), key: null }, failing, ctx);
+    await deliver(message('6'), { ...failing, handle: async () => {} }, ctx);
+    const labels = { topic: 't', consumer_group: 'g' };
+    expect(await series('huleedu_messages_dead_lettered_total')).toEqual([
+      {
+        name: 'huleedu_messages_dead_lettered_total',
+        labels: { ...labels, code: 'HULEEDU_PROCESSING_FAILED' },
+        value: 2,
+      },
+    ]);
+    expect(await series('huleedu_message_handler_failures_total')).toEqual([
+      { name: 'huleedu_message_handler_failures_total', labels, value: 2 },
+    ]);
+    expect(await series('huleedu_messages_processed_total')).toEqual([
+      { name: 'huleedu_messages_processed_total', labels, value: 1 },
+    ]);
+    expect(logger.records.map((r) => [r.level, r.msg])).toEqual([
+      ['warn', 'message dead-lettered'],
+      ['warn', 'message dead-lettered'],
+    ]);
+    expect(logger.records[0]?.fields).toEqual({
+      topic: 't',
+      partition: 0,
+      offset: '4',
+      key: 'k'.repeat(200),
+      code: 'HULEEDU_PROCESSING_FAILED',
+      reason: `bad ${'r'.repeat(496)}`,
+      consumer_group: 'g',
+      attempts: 1,
+    });
+    expect(logger.records[1]?.fields.key).toBeNull();
+  });
+
+  it('observes queue latency in seconds', async () => {
+    const { ctx, series } = context({ now: () => Date.parse('2026-12-01T00:00:10Z') });
+    await deliver(
+      message('1', JSON.stringify({ event_timestamp: '2026-12-01T00:00:04Z' })),
+      {
+        groupId: 'g',
+        topics: ['t'],
+        decode: (m: IncomingMessage) => JSON.parse(Buffer.from(m.value).toString()) as unknown,
+        handle: async () => {},
+      },
+      ctx,
+    );
+    const sum = (await series('kafka_message_queue_latency_seconds')).find((v) =>
+      v.name.endsWith('_sum'),
+    );
+    expect(sum).toEqual({
+      name: 'kafka_message_queue_latency_seconds_sum',
+      labels: { topic: 't', consumer_group: 'g' },
+      value: 6,
+    });
+  });
+
   it('when the broker refuses the dead letter for good, sends a summary without the payload instead', async () => {
     const sent: DeadLetter[] = [];
     const { ctx } = context({
@@ -244,7 +317,7 @@ describe('deliver', () => {
 
 describe('deliverBatch', () => {
   it('retries a transient batch failure whole, then isolates a permanent one message by message', async () => {
-    const { ctx, letters, heartbeats } = context();
+    const { ctx, letters, heartbeats, series } = context();
     const sizes: number[] = [];
     let transient = 1;
     await deliverBatch(
@@ -265,6 +338,14 @@ describe('deliverBatch', () => {
     // Whole batch: busy, then permanent; then one at a time: 0 ok, 1 dead-lettered, 2 ok.
     expect(sizes).toEqual([3, 3, 1, 1, 1]);
     expect(heartbeats()).toBe(1);
+    const labels = { topic: 't', consumer_group: 'g' };
+    // The two whole-batch failures count once each; then the culprit alone.
+    expect(await series('huleedu_message_handler_failures_total')).toEqual([
+      { name: 'huleedu_message_handler_failures_total', labels, value: 3 },
+    ]);
+    expect(await series('huleedu_messages_processed_total')).toEqual([
+      { name: 'huleedu_messages_processed_total', labels, value: 2 },
+    ]);
     expect(letters.map((l) => [l.original.offset, l.error.message])).toEqual([['1', '1 is bad']]);
   });
 
