@@ -65,6 +65,8 @@ const isJustified = (file: string, line: number, mutator: string) =>
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 const scores: Record<string, number | null> = {};
+/** Killed and timed out only, justified survivors counted as survivors. */
+const rawScores: Record<string, number | null> = {};
 const counts: Record<string, { detected: number; undetected: number; justified: number }> = {};
 const survivors: string[] = [];
 for (const folder of FOLDERS) {
@@ -93,6 +95,8 @@ for (const folder of FOLDERS) {
   scores[folder.replace(/\/$/, '')] =
     total === 0 ? null : Math.round((1000 * detected) / total) / 10;
   counts[folder] = { detected, undetected, justified: justifiedCount };
+  rawScores[folder.replace(/\/$/, '')] =
+    total === 0 ? null : Math.round((1000 * (detected - justifiedCount)) / total) / 10;
 }
 
 console.log(
@@ -108,7 +112,7 @@ for (const folder of FOLDERS) {
   console.log(
     score === null
       ? `  ${folder.padEnd(24)}     -   (no mutants in the report: not tested) FAIL`
-      : `  ${folder.padEnd(24)} ${score.toFixed(1).padStart(5)}%  (${c.detected} detected of ${c.detected + c.undetected}; ${c.justified} justified) ${score >= GOAL ? 'ok' : `BELOW ${GOAL}%`}`,
+      : `  ${folder.padEnd(24)} ${score.toFixed(1).padStart(5)}%  (${c.detected} detected of ${c.detected + c.undetected}; ${c.justified} justified; ${(rawScores[folder.replace(/\/$/, '')] ?? 0).toFixed(1)}% killed by tests alone) ${score >= GOAL ? 'ok' : `BELOW ${GOAL}%`}`,
   );
 }
 const below = Object.entries(scores).filter(([, s]) => s === null || s < GOAL);
@@ -116,6 +120,7 @@ if (values.json)
   console.log(
     JSON.stringify({
       scores,
+      raw_scores: rawScores,
       goal: GOAL,
       survivors: survivors.filter((s) => !s.startsWith('justified')).length,
       justified: survivors.length - survivors.filter((s) => !s.startsWith('justified')).length,

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
+  BatchEssaysRegisteredV1Schema,
   decodeEnvelope,
   encodeEnvelope,
   eventEnvelopeSchema,
@@ -8,6 +10,7 @@ import {
   InvalidPayloadError,
   makeEnvelope,
   ProcessingEvent,
+  parseOrThrow,
   SpellcheckRequestedDataV1Schema,
   SpellcheckResultDataV1Schema,
   UnsupportedSchemaVersionError,
@@ -126,5 +129,50 @@ describe('rejecting bad payloads', () => {
     expect(err).toBeInstanceOf(UnsupportedSchemaVersionError);
     expect((err as UnsupportedSchemaVersionError).code).toBe('HULEEDU_UNSUPPORTED_SCHEMA_VERSION');
     expect((err as Error).message).toContain('schema_version 2 is not supported');
+  });
+});
+
+describe('parseOrThrow', () => {
+  it('names what was parsed and lists every issue with its path, or (root)', () => {
+    const schema = z.object({ a: z.number(), b: z.object({ c: z.string() }) });
+    try {
+      parseOrThrow(schema, { a: 'x', b: {} }, 'the thing');
+      expect.unreachable('parsed a bad value');
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidPayloadError);
+      expect((error as Error).message).toMatch(/^the thing is invalid: a: .+; b\.c: .+$/);
+    }
+    expect(() => parseOrThrow(schema, 'text', 'the thing')).toThrow(
+      /^the thing is invalid: \(root\): /,
+    );
+    expect(parseOrThrow(schema, { a: 1, b: { c: 'd' } }, 'the thing')).toEqual({
+      a: 1,
+      b: { c: 'd' },
+    });
+  });
+});
+
+describe('batch.essays.registered data', () => {
+  const base = {
+    event_name: 'batch.essays.registered',
+    entity_ref: { entity_id: 'b1', entity_type: 'batch' },
+    timestamp: '2026-12-01T00:00:00Z',
+    batch_id: 'b1',
+  };
+  const issuesOf = (data: Record<string, unknown>) =>
+    BatchEssaysRegisteredV1Schema.safeParse({ ...base, ...data }).error?.issues.map((i) => [
+      i.path.join('.'),
+      i.message,
+    ]);
+  it('accepts as many distinct essay ids as it expects', () => {
+    expect(issuesOf({ expected_essay_count: 2, essay_ids: ['e1', 'e2'] })).toBeUndefined();
+  });
+  it('refuses a count that is not the number of ids, and an id listed twice', () => {
+    expect(issuesOf({ expected_essay_count: 3, essay_ids: ['e1', 'e2'] })).toEqual([
+      ['expected_essay_count', 'expected_essay_count must equal the number of essay_ids'],
+    ]);
+    expect(issuesOf({ expected_essay_count: 2, essay_ids: ['e1', 'e1'] })).toEqual([
+      ['essay_ids', 'essay_ids must be unique'],
+    ]);
   });
 });
