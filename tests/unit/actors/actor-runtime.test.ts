@@ -1,10 +1,17 @@
 import { sql } from 'drizzle-orm';
+import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ActorRuntime, type Delivery, SnapshotCache } from '../../../actors/runtime/index.ts';
+import {
+  ActorRuntime,
+  type Delivery,
+  RuntimeMetrics,
+  SnapshotCache,
+} from '../../../actors/runtime/index.ts';
 import type { Database } from '../../../db/index.ts';
 import { ActorRepository, emptyBatchWrite } from '../../../db/index.ts';
 import { MACHINE_DEFINITIONS } from '../../../machines/index.ts';
 import { batchSnapshotV1 } from '../../helpers/batch-v1.ts';
+import { metricValues } from '../../helpers/metric-values.ts';
 import { testRuntime } from '../../helpers/runtime.ts';
 import { within } from '../../helpers/wait-for.ts';
 
@@ -171,5 +178,131 @@ describe('ActorRuntime (PGlite)', () => {
     const retried = await runtime.process([initiated('e1')]); // evicted, reloaded: succeeds
     expect(retried.applied).toBe(1);
     expect((await runtime.read('essay', 'e1'))?.version).toBe(3);
+  });
+
+  it('counts transitions and rejections by actor type and event, duplicates by actor type, fenced batches, actors in memory and batch time', async () => {
+    const registry = new Registry();
+    const metrics = new RuntimeMetrics(registry);
+    const measured = new ActorRuntime({
+      repository: new ActorRepository(database.db),
+      definitions: MACHINE_DEFINITIONS,
+      cache,
+      metrics,
+    });
+    await measured.process([provisioned('e1'), initiated('e1'), initiated('e1')]);
+    await measured.process([
+      {
+        actorType: 'essay',
+        actorId: 'e1',
+        eventId: 'x',
+        event: { type: 'SPELLCHECK_SUCCEEDED', correctedTextStorageId: 'c', correctionsMade: 1 },
+        correlationId: null,
+      },
+      { ...initiated('nobody'), eventId: 'init-nobody' },
+    ]);
+    const series = async (name: string) =>
+      (await metricValues(registry, name)).map((v) => [v.labels, v.value]);
+    expect(await series('huleedu_actor_transitions_total')).toEqual([
+      [{ actor_type: 'essay', event: 'CONTENT_PROVISIONED' }, 1],
+      [{ actor_type: 'essay', event: 'SPELLCHECK_INITIATED' }, 1],
+    ]);
+    expect(await series('huleedu_actor_duplicate_events_total')).toEqual([
+      [{ actor_type: 'essay' }, 1],
+    ]);
+    expect(await series('huleedu_actor_rejected_events_total')).toEqual([
+      [{ actor_type: 'essay', event: 'SPELLCHECK_SUCCEEDED' }, 1],
+      [{ actor_type: 'essay', event: 'SPELLCHECK_INITIATED' }, 1],
+    ]);
+    expect(await series('huleedu_actors_active')).toEqual([[{}, 1]]);
+    const duration = await metricValues(
+      registry,
+      'huleedu_actor_persistence_batch_duration_seconds',
+    );
+    const count = duration.find((v) => v.name.endsWith('_count'));
+    const sum = duration.find((v) => v.name.endsWith('_sum'));
+    expect(count?.value).toBe(2);
+    // Seconds: two small batches on PGlite take well under a minute, and some time.
+    expect(sum?.value).toBeGreaterThan(0);
+    expect(sum?.value).toBeLessThan(60);
+
+    const stale = new ActorRuntime({
+      repository: new ActorRepository(database.db),
+      definitions: MACHINE_DEFINITIONS,
+      cache: new SnapshotCache(100, 60_000),
+    });
+    await stale.process([
+      {
+        ...initiated('e1'),
+        eventId: 'late',
+        event: { type: 'SPELLCHECK_SUCCEEDED', correctedTextStorageId: 'c', correctionsMade: 1 },
+      },
+    ]);
+    await expect(
+      measured.process([{ ...provisioned('e2') }, { ...initiated('e1'), eventId: 'again' }]),
+    ).rejects.toMatchObject({ name: 'ActorFencedError' });
+    expect(await series('huleedu_actor_fenced_batches_total')).toEqual([[{}, 1]]);
+  });
+
+  it('journals each step with its sequence, states and verdict, and writes the status events of state changes', async () => {
+    await runtime.process([provisioned('e1'), initiated('e1')]);
+    await runtime.process([
+      {
+        actorType: 'essay',
+        actorId: 'e1',
+        eventId: 'bad',
+        event: { type: 'CONTENT_PROVISIONED', textStorageId: 't'.repeat(32), batchId: 'b1' },
+      },
+    ]);
+    const rows = (
+      (await database.db.execute(
+        sql`select actor_type, actor_id, seq, event_id, event_type, from_state, to_state, rejected from journal order by seq`,
+      )) as unknown as { rows: Record<string, unknown>[] }
+    ).rows;
+    expect(rows).toEqual([
+      {
+        actor_type: 'essay',
+        actor_id: 'e1',
+        seq: 1,
+        event_id: 'prov-e1',
+        event_type: 'CONTENT_PROVISIONED',
+        from_state: null,
+        to_state: 'ready_for_processing',
+        rejected: false,
+      },
+      {
+        actor_type: 'essay',
+        actor_id: 'e1',
+        seq: 2,
+        event_id: 'init-e1',
+        event_type: 'SPELLCHECK_INITIATED',
+        from_state: 'ready_for_processing',
+        to_state: 'awaiting_spellcheck',
+        rejected: false,
+      },
+      {
+        actor_type: 'essay',
+        actor_id: 'e1',
+        seq: 3,
+        event_id: 'bad',
+        event_type: 'CONTENT_PROVISIONED',
+        from_state: 'awaiting_spellcheck',
+        to_state: 'awaiting_spellcheck',
+        rejected: true,
+      },
+    ]);
+    const status = (
+      (await database.db.execute(
+        sql`select topic, key, payload from outbox order by id`,
+      )) as unknown as { rows: { topic: string; key: string; payload: string }[] }
+    ).rows
+      .filter((r) => r.topic === 'huleedu.essay.lifecycle.state.updated.v1')
+      .map((r) => {
+        const data = (JSON.parse(r.payload) as { data: Record<string, unknown> }).data;
+        return [r.key, data.batch_id, data.from_status, data.to_status];
+      });
+    expect(status).toEqual([
+      ['e1', 'b1', null, 'ready_for_processing'],
+      ['e1', 'b1', 'ready_for_processing', 'awaiting_spellcheck'],
+    ]);
   });
 });

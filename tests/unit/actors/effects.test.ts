@@ -6,11 +6,15 @@ import {
   SOURCE_SERVICE,
 } from '../../../actors/runtime/effects.ts';
 import {
+  BatchEssaysReadyV1Schema,
   BatchLifecycleStateUpdatedV1Schema,
+  BatchPhaseOutcomeV1Schema,
   BatchSpellcheckInitiateCommandV1Schema,
   decodeEnvelope,
+  EssayLifecycleStateUpdatedV1Schema,
   makeEnvelope,
   ProcessingEvent,
+  SpellcheckRequestedDataV1Schema,
   topicName,
 } from '../../../common-core/index.ts';
 
@@ -153,5 +157,171 @@ describe('essayStatusEvent', () => {
     expect(row.key).toBe(c.essay);
     // Derived from the cause: a re-applied cause yields the same (deduplicable) event.
     expect(essayStatusEvent(c.essay, c.batch, c.from, c.to, cause, 3).eventId).toBe(row.eventId);
+  });
+});
+
+describe('each effect action as its outbox row (the whole envelope)', () => {
+  type Cause = Omit<typeof cause, 'correlationId'> & { correlationId: string | null };
+  const essayCause: Cause = { ...cause, actorType: 'essay', actorId: 'e1', correlationId: null };
+  const only = (action: { type: string; params?: unknown }, c: Cause = essayCause) => {
+    const { outbox, timersSet, timersCancelled } = interpretEffects([action], c);
+    expect(outbox).toHaveLength(1);
+    expect([timersSet, timersCancelled]).toEqual([[], []]);
+    const row = outbox[0] as (typeof outbox)[number];
+    const env = JSON.parse(row.payload) as Record<string, unknown> & {
+      data: Record<string, unknown>;
+    };
+    expect(env.event_id).toBe(row.eventId);
+    expect(env.source_service).toBe(SOURCE_SERVICE);
+    expect(env.event_timestamp).toBe(c.timestamp);
+    expect(row.topic).toBe(env.event_type);
+    return { row, env };
+  };
+
+  it('requestSpellcheck: the spellcheck request of the essay, keyed by it, with its attempt as a header', () => {
+    const { row, env } = only({
+      type: 'requestSpellcheck',
+      params: {
+        essayId: 'e1',
+        batchId: 'b1',
+        textStorageId: 't1',
+        language: 'sv',
+        attempt: 2,
+        correlationId: 'c0ffee00-0000-4000-8000-000000000001',
+      },
+    });
+    expect(row.topic).toBe(topicName(ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED));
+    expect(row.key).toBe('e1');
+    expect(row.headers).toEqual({ 'huleedu-attempt': '2' });
+    expect(env.correlation_id).toBe('c0ffee00-0000-4000-8000-000000000001');
+    const entity = { entity_id: 'e1', entity_type: 'essay', parent_id: 'b1' };
+    expect(env.data).toEqual({
+      event_name: ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED,
+      timestamp: essayCause.timestamp,
+      entity_ref: entity,
+      status: 'awaiting_spellcheck',
+      system_metadata: {
+        entity,
+        timestamp: essayCause.timestamp,
+        processing_stage: 'pending',
+        event: ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED,
+        started_at: null,
+        completed_at: null,
+        error_info: {},
+      },
+      text_storage_id: 't1',
+      language: 'sv',
+    });
+    expect(() =>
+      decodeEnvelope(Buffer.from(row.payload), SpellcheckRequestedDataV1Schema),
+    ).not.toThrow();
+  });
+
+  it("announceReady: the batch's readiness with its essays, keyed by the batch, the cause's correlation id", () => {
+    const essays = [{ essay_id: 'e1', text_storage_id: 't1' }];
+    const { row, env } = only(
+      {
+        type: 'announceReady',
+        params: { batchId: 'b1', essays, correlationId: null },
+      },
+      cause,
+    );
+    expect(row.topic).toBe(topicName(ProcessingEvent.BATCH_ESSAYS_READY));
+    expect(row.key).toBe('b1');
+    expect(row.headers).toEqual({});
+    expect(env.correlation_id).toBe(cause.correlationId);
+    expect(env.data).toEqual({
+      event_name: ProcessingEvent.BATCH_ESSAYS_READY,
+      timestamp: cause.timestamp,
+      entity_ref: { entity_id: 'b1', entity_type: 'batch', parent_id: null },
+      batch_id: 'b1',
+      ready_essays: essays,
+    });
+    expect(() => decodeEnvelope(Buffer.from(row.payload), BatchEssaysReadyV1Schema)).not.toThrow();
+  });
+
+  it("announceOutcome: the phase's outcome with processed and failed essays, keyed by the batch", () => {
+    const processed = [{ essay_id: 'e1', text_storage_id: 't9' }];
+    const { row, env } = only(
+      {
+        type: 'announceOutcome',
+        params: {
+          batchId: 'b1',
+          phase: 'spellcheck',
+          status: 'completed_with_failures',
+          processed,
+          failed: ['e2'],
+          correlationId: 'c0ffee00-0000-4000-8000-000000000002',
+        },
+      },
+      cause,
+    );
+    expect(row.topic).toBe(topicName(ProcessingEvent.ELS_BATCH_PHASE_OUTCOME));
+    expect(row.key).toBe('b1');
+    expect(env.correlation_id).toBe('c0ffee00-0000-4000-8000-000000000002');
+    expect(env.data).toEqual({
+      event_name: ProcessingEvent.ELS_BATCH_PHASE_OUTCOME,
+      timestamp: cause.timestamp,
+      entity_ref: { entity_id: 'b1', entity_type: 'batch', parent_id: null },
+      batch_id: 'b1',
+      phase_name: 'spellcheck',
+      phase_status: 'completed_with_failures',
+      processed_essays: processed,
+      failed_essay_ids: ['e2'],
+    });
+    expect(() => decodeEnvelope(Buffer.from(row.payload), BatchPhaseOutcomeV1Schema)).not.toThrow();
+  });
+
+  it('requestPhase: the initiate command carries language and retry; a phase other than spellcheck writes nothing', () => {
+    const params = {
+      batchId: 'b1',
+      phase: 'spellcheck',
+      essays: [{ essay_id: 'e1', text_storage_id: 't1' }],
+      language: 'sv',
+      retry: true,
+      correlationId: null,
+    };
+    const { env } = only({ type: 'requestPhase', params }, cause);
+    expect(env.data).toEqual({
+      event_name: ProcessingEvent.BATCH_SPELLCHECK_INITIATE_COMMAND,
+      timestamp: cause.timestamp,
+      entity_ref: { entity_id: 'b1', entity_type: 'batch', parent_id: null },
+      batch_id: 'b1',
+      essays_to_process: params.essays,
+      language: 'sv',
+      retry: true,
+    });
+    expect(
+      interpretEffects([{ type: 'requestPhase', params: { ...params, phase: 'nlp' } }], cause),
+    ).toEqual({ outbox: [], timersSet: [], timersCancelled: [] });
+  });
+
+  it('timers are set and cancelled in order; built-in actions write nothing', () => {
+    const set = { key: 'k', delayMs: 5, event: { type: 'TIMEOUT' } };
+    expect(
+      interpretEffects(
+        [
+          { type: 'xstate.assign' },
+          { type: 'scheduleTimer', params: set },
+          { type: 'cancelTimer', params: { key: 'j' } },
+        ],
+        cause,
+      ),
+    ).toEqual({ outbox: [], timersSet: [set], timersCancelled: [{ key: 'j' }] });
+  });
+
+  it('essay status: from, to, batch and cause in the envelope; no batch is null', () => {
+    const row = essayStatusEvent('e1', null, null, 'ready_for_processing', essayCause, 1);
+    expect(row.key).toBe('e1');
+    expect(row.headers).toEqual({});
+    const env = decodeEnvelope(Buffer.from(row.payload), EssayLifecycleStateUpdatedV1Schema);
+    expect(env.data).toMatchObject({
+      batch_id: null,
+      from_status: null,
+      to_status: 'ready_for_processing',
+      cause_event_id: 'cause-1',
+      entity_ref: { entity_id: 'e1', entity_type: 'essay', parent_id: null },
+    });
+    expect(env.event_id).toBe(row.eventId);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type ActorRuntime, type Delivery, TimerPoller } from '../../../actors/runtime/index.ts';
 import type { DueTimerRow, OutboxRepository } from '../../../db/index.ts';
 import { silentLogger } from '../../../messaging/index.ts';
+import { recordingLogger } from '../../helpers/recording-logger.ts';
 import { waitFor } from '../../helpers/wait-for.ts';
 
 /** One due timer (at the first poll; none after): what the poller asks for and hands the runtime. */
@@ -70,5 +71,48 @@ describe('timer poller', () => {
     } finally {
       await poller.stop();
     }
+  });
+
+  it('asks for at most 500 due timers as of now (or the clock it is given), and nothing when none is due', async () => {
+    const asked: [Date, number][] = [];
+    const repository = {
+      dueTimers: async (now: Date, limit: number) => {
+        asked.push([now, limit]);
+        return [];
+      },
+    } as unknown as OutboxRepository;
+    const f = fakes();
+    const at = new Date('2026-12-01T10:00:00Z');
+    expect(
+      await new TimerPoller(repository, f.runtime, silentLogger, { now: () => at }).fireDue(),
+    ).toBe(0);
+    const before = Date.now();
+    await new TimerPoller(repository, f.runtime, silentLogger, { batchSize: 7 }).fireDue();
+    expect(asked[0]).toEqual([at, 500]);
+    expect(asked[1]?.[1]).toBe(7);
+    expect(asked[1]?.[0].getTime()).toBeGreaterThanOrEqual(before);
+    expect(f.processed, 'the runtime called with nothing to do').toEqual([]);
+  });
+
+  it('logs a failed round and keeps polling', async () => {
+    const f = fakes();
+    const logger = recordingLogger();
+    let failures = 1;
+    const repository = {
+      dueTimers: async (...args: unknown[]) => {
+        if (failures-- > 0) throw new Error('database away');
+        return (f.repository.dueTimers as (...a: unknown[]) => Promise<unknown>)(...args);
+      },
+    } as unknown as OutboxRepository;
+    const poller = new TimerPoller(repository, f.runtime, logger, { intervalMs: 5 });
+    poller.start();
+    try {
+      await waitFor('timers fired after the failure', () => f.processed.length > 0);
+    } finally {
+      await poller.stop();
+    }
+    expect(logger.records).toEqual([
+      { level: 'warn', fields: { err: 'database away' }, msg: 'timer poller failed; retrying' },
+    ]);
   });
 });
