@@ -2,8 +2,10 @@ import { sql } from 'drizzle-orm';
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  ActorFencedError,
   ActorRuntime,
   type Delivery,
+  type ObservedStep,
   RuntimeMetrics,
   SnapshotCache,
 } from '../../../actors/runtime/index.ts';
@@ -304,5 +306,98 @@ describe('ActorRuntime (PGlite)', () => {
       ['e1', 'b1', null, 'ready_for_processing'],
       ['e1', 'b1', 'ready_for_processing', 'awaiting_spellcheck'],
     ]);
+  });
+
+  it('tells an observer each committed step: how an actor appeared (created, or loaded, once), the event, the verdict and the state', async () => {
+    const steps: ObservedStep[] = [];
+    const observed = new ActorRuntime({
+      repository: new ActorRepository(database.db),
+      definitions: MACHINE_DEFINITIONS,
+      cache: new SnapshotCache(100, 60_000),
+      observer: { committed: (s) => steps.push(...s) },
+    });
+    await runtime.process([provisioned('e2')]); // e2 exists in the database only
+    await observed.process([provisioned('e1'), initiated('e1'), initiated('e2')]);
+    await observed.process([{ ...initiated('e1'), eventId: 'again' }]);
+    expect(
+      steps.map((s) => [
+        s.actorId,
+        s.appeared?.how,
+        s.appeared?.snapshot.value,
+        s.event.type,
+        s.rejected,
+        s.snapshot.value,
+        s.snapshot.status,
+        s.definition.id,
+      ]),
+    ).toEqual([
+      [
+        'e1',
+        'created',
+        'ready_for_processing',
+        'CONTENT_PROVISIONED',
+        false,
+        'ready_for_processing',
+        'active',
+        MACHINE_DEFINITIONS.essay.id,
+      ],
+      [
+        'e1',
+        undefined,
+        undefined,
+        'SPELLCHECK_INITIATED',
+        false,
+        'awaiting_spellcheck',
+        'active',
+        MACHINE_DEFINITIONS.essay.id,
+      ],
+      [
+        'e2',
+        'loaded',
+        'ready_for_processing',
+        'SPELLCHECK_INITIATED',
+        false,
+        'awaiting_spellcheck',
+        'active',
+        MACHINE_DEFINITIONS.essay.id,
+      ],
+      [
+        'e1',
+        undefined,
+        undefined,
+        'SPELLCHECK_INITIATED',
+        true,
+        'awaiting_spellcheck',
+        'active',
+        MACHINE_DEFINITIONS.essay.id,
+      ],
+    ]);
+    // A batch that rolls back is never reported.
+    const before = steps.length;
+    await observed.process([]);
+    await runtime.process([{ ...initiated('e1'), eventId: 'elsewhere' }]);
+    await expect(observed.process([{ ...initiated('e1'), eventId: 'fenced' }])).rejects.toThrow(
+      /fenced by a concurrent writer: essay:e1/,
+    );
+    expect(steps).toHaveLength(before);
+  });
+
+  it('names at most five fenced actors in the message, all of them in the details', () => {
+    const actors = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const error = new ActorFencedError(actors);
+    expect(error.message).toBe('fenced by a concurrent writer: a, b, c, d, e');
+    expect(error.details).toEqual({ actors });
+    expect(error.code).toBe('HULEEDU_TRANSIENT');
+  });
+
+  it('an empty batch does nothing and writes nothing', async () => {
+    expect(await runtime.process([])).toEqual({
+      applied: 0,
+      rejected: 0,
+      duplicates: 0,
+      stateChanges: [],
+      unknownActors: [],
+    });
+    expect(await count('journal')).toBe(0);
   });
 });
