@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from '../helpers/source-files.ts';
 
 // Imports flow one way: no file reaches itself through its imports (type imports included, as
 // they tie the files together all the same). A circle makes load order matter and layers blur.
@@ -20,11 +21,7 @@ const DIRS = [
 ];
 const IMPORT = /^\s*(?:import|export)\b[^'"]*?\bfrom\s+['"](\.[^'"]+)['"]/gm;
 
-function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
-  );
-}
+const files = (dir: string): string[] => sourceFiles(dir, /\.ts$/);
 
 /** The graph of relative imports between the project's source files. */
 function importGraph(): Map<string, string[]> {

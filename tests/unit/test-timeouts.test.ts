@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from '../helpers/source-files.ts';
 
 // A test whose waits add up to more than its own timeout fails as "test timed out", which names
 // nothing; one whose waits fit fails with the name of the wait. Checked here over every test
@@ -15,15 +16,7 @@ const PROJECT_TIMEOUTS: Record<string, number> = {
 };
 const WAIT_FOR_DEFAULT = 20_000;
 
-function testFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory()
-      ? testFiles(join(dir, e.name))
-      : e.name.endsWith('.test.ts')
-        ? [join(dir, e.name)]
-        : [],
-  );
-}
+const testFiles = (dir: string): string[] => sourceFiles(dir, /\.test\.ts$/);
 
 /** The text of the call whose argument list starts at `open` (just after its '('). */
 function callArguments(source: string, open: number): string {

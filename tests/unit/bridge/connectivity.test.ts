@@ -118,7 +118,7 @@ describe('Connectivity (fake NATS connection and Kafka admin)', () => {
     expect(logged).toEqual(['warn nats server lost', 'info nats server reachable again']);
     nc.closed = true;
     expect(c.servers().nats).toBe('down');
-  });
+  }, 120_000);
 
   it('probes Kafka: down when the probe fails or times out (with a fresh admin connection after), up when it answers', async () => {
     const { c, admin, gauge, logged } = setup();

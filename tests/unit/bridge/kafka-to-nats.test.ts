@@ -545,7 +545,7 @@ describe('runKafkaToNats (fake consumer, admin and JetStream)', () => {
     expect((await lag())?.value, 'a failed lookup leaves the gauge').toBe(7);
     kafka.offsets.fail = false;
     await waitFor('the lag gauge updated', async () => (await lag())?.value === 15);
-  });
+  }, 120_000);
 
   it('stops the lag timer and disconnects the consumer, then the admin', async () => {
     const { kafka, handle: h } = await start();

@@ -432,7 +432,7 @@ describe('NATS -> Kafka route loop (fake JetStream source, fake Kafka)', () => {
     expect(sum?.labels).toEqual(labels);
     expect(sum?.value).toBeGreaterThanOrEqual(3);
     expect(sum?.value).toBeLessThan(60);
-  });
+  }, 120_000);
 
   it('logs each failed write with its attempt number', async () => {
     const { source, logger } = start();
@@ -495,7 +495,7 @@ describe('NATS -> Kafka route loop (fake JetStream source, fake Kafka)', () => {
     kafka.next = () => 'ok';
     kafka.release();
     await waitFor('all acked', () => ms.every((m) => m.acked));
-  });
+  }, 120_000);
 
   it('logs routine consumer notices at debug, others at warn', async () => {
     const { source, logger } = start();
@@ -536,7 +536,7 @@ describe('NATS -> Kafka route loop (fake JetStream source, fake Kafka)', () => {
     await waitFor('three ticks of the lag period', () => ticks >= 3);
     clearInterval(probe);
     expect(source.pendingCalls, 'lag lookups after stop').toBe(after);
-  });
+  }, 120_000);
 });
 
 describe('prepareDurable (fake JetStream manager)', () => {

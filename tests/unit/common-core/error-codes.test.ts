@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../../common-core/index.ts';
 import { settingNames } from '../../../deploy/settings-catalogue.ts';
+import { sourceFiles } from '../../helpers/source-files.ts';
 
 // One error vocabulary: every HULEEDU_ code the platform writes is in the table of error codes
 // (common-core/errors/error-codes.ts), where its meaning, retry flag and HTTP status are stated.
@@ -23,15 +24,7 @@ const SOURCE_DIRS = [
 /** Read by the Docker image's healthcheck, set per service in docker-compose.yml. */
 const IMAGE_VARIABLES = ['HULEEDU_SERVICE'];
 
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory()
-      ? sources(join(dir, e.name))
-      : /\.(ts|js|mjs)$/.test(e.name)
-        ? [join(dir, e.name)]
-        : [],
-  );
-}
+const sources = (dir: string): string[] => sourceFiles(dir, /\.(ts|js|mjs)$/);
 
 describe('error codes', () => {
   it('every HULEEDU_ name in the source is a code of the error table or a setting', () => {
