@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { getEventListeners } from 'node:events';
+import { describe, expect, it, vi } from 'vitest';
 import { backoffDelay, sleep } from '../../../messaging/index.ts';
 
 const policy = { maxRetries: 5, initialDelayMs: 100, maxDelayMs: 1_000 };
@@ -34,5 +35,21 @@ describe('sleep', () => {
     await waiting;
     await sleep(60_000, controller.signal);
     expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('leaves no timer when aborted and no listener when it ran out (a long-lived signal would collect them)', async () => {
+    const controller = new AbortController();
+    await sleep(1, controller.signal);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+    vi.useFakeTimers();
+    try {
+      const waiting = sleep(60_000, controller.signal);
+      expect(vi.getTimerCount()).toBe(1);
+      controller.abort();
+      await waiting;
+      expect(vi.getTimerCount(), 'the timer of an aborted sleep').toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -17,6 +17,7 @@ import {
 } from '../../../messaging/index.ts';
 import { metricValues } from '../../helpers/metric-values.ts';
 import { recordingLogger } from '../../helpers/recording-logger.ts';
+import { waitFor } from '../../helpers/wait-for.ts';
 
 const message = (offset: string, value = '{}'): IncomingMessage => ({
   topic: 't',
@@ -180,6 +181,112 @@ describe('deliver', () => {
       ),
     ).rejects.toBeInstanceOf(DeliveryInterruptedError);
     expect(letters).toEqual([]);
+  });
+
+  it('shutdown during the backoff pause: no further attempt, the message left uncommitted', async () => {
+    const controller = new AbortController();
+    const { ctx, letters } = context({ signal: controller.signal });
+    let calls = 0;
+    const delivering = deliver(
+      message('2'),
+      {
+        groupId: 'g',
+        topics: ['t'],
+        decode: (m) => m.offset,
+        handle: async () => {
+          calls++;
+          throw new TransientError('busy');
+        },
+        retry: { maxRetries: 5, initialDelayMs: 60_000, maxDelayMs: 60_000 },
+      },
+      ctx,
+    );
+    await waitFor('the first attempt failed', () => calls === 1);
+    controller.abort();
+    await expect(delivering).rejects.toBeInstanceOf(DeliveryInterruptedError);
+    expect(calls, 'attempts after the shutdown').toBe(1);
+    expect(letters).toEqual([]);
+  });
+
+  it('a handler that reports the shutdown itself is not retried or dead-lettered', async () => {
+    const { ctx, letters } = context();
+    let calls = 0;
+    const error = await deliver(
+      message('2'),
+      {
+        groupId: 'g',
+        topics: ['t'],
+        decode: (m) => m.offset,
+        handle: async () => {
+          calls++;
+          throw new DeliveryInterruptedError();
+        },
+        retry: fast,
+      },
+      ctx,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeliveryInterruptedError);
+    expect(error).toMatchObject({
+      name: 'DeliveryInterruptedError',
+      code: 'HULEEDU_CLOSED',
+      retryable: true,
+      message: 'consumer is shutting down; message left for redelivery',
+    });
+    expect([calls, letters.length]).toEqual([1, 0]);
+  });
+
+  it('handles a decoded value that is null or not an object (no event time to measure)', async () => {
+    const { ctx, latencyCount } = context({ now: () => 0 });
+    for (const value of [null, 'text', 7])
+      expect(
+        await deliver(
+          message('1'),
+          { groupId: 'g', topics: ['t'], decode: () => value, handle: async () => {} },
+          ctx,
+        ),
+      ).toBe('processed');
+    expect(await latencyCount()).toBe(0);
+  });
+
+  it('a latency of exactly 0 is a sample', async () => {
+    const at = '2026-12-01T00:00:00Z';
+    const { ctx, latencyCount } = context({ now: () => Date.parse(at) });
+    await deliver(
+      message('1', JSON.stringify({ event_timestamp: at })),
+      {
+        groupId: 'g',
+        topics: ['t'],
+        decode: (m: IncomingMessage) => JSON.parse(Buffer.from(m.value).toString()) as unknown,
+        handle: async () => {},
+      },
+      ctx,
+    );
+    expect(await latencyCount()).toBe(1);
+  });
+
+  it('a dead letter that fails for a reason other than refusal is not replaced by a summary: the message stays uncommitted', async () => {
+    let writes = 0;
+    const { ctx } = context({
+      deadLetter: async () => {
+        writes++;
+        if (writes === 1) throw new HuleEduError('HULEEDU_DEPENDENCY_UNAVAILABLE', 'broker away');
+      },
+    });
+    await expect(
+      deliver(
+        message('9'),
+        {
+          groupId: 'g',
+          topics: ['t'],
+          decode: () => {
+            throw new PermanentError('poison');
+          },
+          handle: async () => {},
+        },
+        ctx,
+      ),
+    ).rejects.toThrow('broker away');
+    expect(writes, 'a summary written in place of the failed dead letter').toBe(1);
   });
 
   it('observes queue latency from the event timestamp, but not a negative one (clock skew)', async () => {
@@ -347,6 +454,86 @@ describe('deliverBatch', () => {
       { name: 'huleedu_messages_processed_total', labels, value: 2 },
     ]);
     expect(letters.map((l) => [l.original.offset, l.error.message])).toEqual([['1', '1 is bad']]);
+  });
+
+  it('a whole batch that succeeds counts each message as processed, by topic and group', async () => {
+    const { ctx, series } = context();
+    await deliverBatch(
+      [message('0'), message('1')],
+      { groupId: 'g', topics: ['t'], decode: (m) => m.offset, handleBatch: async () => {} },
+      ctx,
+    );
+    expect(await series('huleedu_messages_processed_total')).toEqual([
+      {
+        name: 'huleedu_messages_processed_total',
+        labels: { topic: 't', consumer_group: 'g' },
+        value: 2,
+      },
+    ]);
+  });
+
+  it('a chunk that is all poison never reaches the handler', async () => {
+    const { ctx, letters } = context();
+    let calls = 0;
+    await deliverBatch(
+      [message('0'), message('1')],
+      {
+        groupId: 'g',
+        topics: ['t'],
+        decode: () => {
+          throw new PermanentError('poison');
+        },
+        handleBatch: async () => {
+          calls++;
+        },
+      },
+      ctx,
+    );
+    expect([calls, letters.length]).toEqual([0, 2]);
+  });
+
+  it('retries a failing batch whole up to the retry bound (maxRetries + 1 attempts), then one message at a time', async () => {
+    const { ctx } = context();
+    const sizes: number[] = [];
+    await deliverBatch(
+      [message('0'), message('1')],
+      {
+        groupId: 'g',
+        topics: ['t'],
+        decode: (m) => m.offset,
+        retry: fast,
+        handleBatch: async (items) => {
+          sizes.push(items.length);
+          if (items.length > 1) throw new TransientError('busy');
+        },
+      },
+      ctx,
+    );
+    expect(sizes).toEqual([2, 2, 2, 1, 1]);
+  });
+
+  it('shutdown during the batch backoff: no further attempt, the chunk left uncommitted', async () => {
+    const controller = new AbortController();
+    const { ctx, letters } = context({ signal: controller.signal });
+    let calls = 0;
+    const delivering = deliverBatch(
+      [message('0'), message('1')],
+      {
+        groupId: 'g',
+        topics: ['t'],
+        decode: (m) => m.offset,
+        retry: { maxRetries: 5, initialDelayMs: 60_000, maxDelayMs: 60_000 },
+        handleBatch: async () => {
+          calls++;
+          throw new TransientError('busy');
+        },
+      },
+      ctx,
+    );
+    await waitFor('the first batch attempt failed', () => calls === 1);
+    controller.abort();
+    await expect(delivering).rejects.toBeInstanceOf(DeliveryInterruptedError);
+    expect([calls, letters.length]).toEqual([1, 0]);
   });
 
   it('a batch of one is retried by the single-message path only, not by the batch loop as well', async () => {

@@ -37,4 +37,16 @@ describe('ProgressWatch', () => {
     watch.advanced('t/1');
     expect(watch.stalledMs()).toBe(0);
   });
+
+  it('keeps the lanes still assigned, with their clocks; clear forgets every lane', () => {
+    let now = 0;
+    const watch = new ProgressWatch(() => now);
+    watch.begin('t/0');
+    watch.begin('t/1');
+    now = 100;
+    watch.retain(new Set(['t/0']));
+    expect(watch.stalledMs(), 'the retained lane kept its clock').toBe(100);
+    watch.clear();
+    expect(watch.stalledMs()).toBe(0);
+  });
 });

@@ -14,16 +14,17 @@ function install(stop: () => Promise<void>, timeoutMs?: number) {
     exits.push(code ?? 0);
   }) as typeof process.exit);
   const logged: string[] = [];
+  const fields: object[] = [];
   const logger = {
-    info: (_: object, m: string) => logged.push(`info ${m}`),
-    warn: (_: object, m: string) => logged.push(`warn ${m}`),
-    error: (_: object, m: string) => logged.push(`error ${m}`),
+    info: (f: object, m: string) => logged.push(`info ${m}`) && fields.push(f),
+    warn: (f: object, m: string) => logged.push(`warn ${m}`) && fields.push(f),
+    error: (f: object, m: string) => logged.push(`error ${m}`) && fields.push(f),
     debug: () => {},
     child: () => logger,
   };
   onShutdownSignal(stop, logger, timeoutMs);
   const signal = (name: NodeJS.Signals) => handlers.get(name)?.(name);
-  return { handlers, exits, logged, signal };
+  return { handlers, exits, logged, fields, signal };
 }
 
 describe('onShutdownSignal', () => {
@@ -68,5 +69,32 @@ describe('onShutdownSignal', () => {
     await waitFor('exit after the timeout', () => slow.exits.length > 0);
     expect(slow.exits).toEqual([1]);
     expect(slow.logged.at(-1)).toBe('error shutdown timed out');
+  });
+
+  it('logs the signal, the timeout and the failure with their values', async () => {
+    const never = () => new Promise<void>(() => {});
+    const first = install(never, 60_000);
+    first.signal('SIGTERM');
+    first.signal('SIGINT');
+    // (process.exit is captured here, so the handler goes on after the second signal's exit.)
+    expect(first.fields.slice(0, 2)).toEqual([{ signal: 'SIGTERM' }, { signal: 'SIGINT' }]);
+    vi.restoreAllMocks();
+    const failing = install(async () => {
+      throw new Error('drain failed');
+    });
+    failing.signal('SIGTERM');
+    await waitFor('exit', () => failing.exits.length > 0);
+    expect(failing.fields.at(-1)).toEqual({ err: 'drain failed' });
+    vi.restoreAllMocks();
+    vi.useFakeTimers();
+    try {
+      const slow = install(never, 50);
+      slow.signal('SIGTERM');
+      vi.advanceTimersByTime(60);
+      expect(slow.fields.at(-1)).toEqual({ timeoutMs: 50 });
+      expect(slow.exits).toEqual([1]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
