@@ -11,31 +11,12 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BASIC_LEARNER_ERRORS } from '../services/spellchecker/engine/learner-dictionary-engine.ts';
 import { SpellingEngine, spellCheckWith } from '../services/spellchecker/spelling/index.ts';
 import { numberArg, report } from './bench-output.ts';
+import { learnerEssay } from './learner-essay.ts';
 
 const ESSAYS = numberArg('essays', 1_000);
 const ROOT = join(import.meta.dirname, '..');
-
-const correct =
-  'students write essays about books they read in class and teachers give feedback on their ideas structure and language while the school year goes on'.split(
-    ' ',
-  );
-const wrong = [...BASIC_LEARNER_ERRORS.keys()];
-/** Essay n: 400 words, every 20th a learner misspelling (5%), in sentences of 16 words. */
-function essay(n: number): string {
-  const words: string[] = [];
-  for (let i = 0; i < 400; i++) {
-    const w =
-      i % 20 === 7
-        ? (wrong[(n + i) % wrong.length] as string)
-        : (correct[(n * 31 + i * 7) % correct.length] as string);
-    words.push(i % 16 === 0 ? w[0]?.toUpperCase() + w.slice(1) : w);
-    if (i % 16 === 15) words[words.length - 1] += '.';
-  }
-  return `${words.join(' ')}.`;
-}
 
 /** Run `huleedu process` on `folder`; wall seconds, its JSON report and peak RSS (VmHWM). */
 async function runProcess(
@@ -99,7 +80,7 @@ try {
     const dir = join(work, `essays-${n}`);
     mkdirSync(dir);
     for (let i = 0; i < n; i++)
-      writeFileSync(join(dir, `essay-${String(i).padStart(5, '0')}.txt`), essay(i));
+      writeFileSync(join(dir, `essay-${String(i).padStart(5, '0')}.txt`), learnerEssay(i));
     return dir;
   };
   // Warm-up: builds the spelling index cache when missing (not measured).
@@ -109,7 +90,7 @@ try {
   // The engine alone on the same essays, after the run (so that they do not compete).
   const engine = new SpellingEngine();
   const check = spellCheckWith(engine);
-  const texts = Array.from({ length: ESSAYS }, (_, i) => essay(i));
+  const texts = Array.from({ length: ESSAYS }, (_, i) => learnerEssay(i));
   for (const t of texts.slice(0, 50)) await check(t, 'en');
   const t0 = performance.now();
   for (const t of texts) await check(t, 'en');

@@ -25,6 +25,7 @@ import { startWorker } from '../services/spellchecker/worker.ts';
 import { spellcheckRequest } from '../tests/helpers/envelopes.ts';
 import { freePort, startProcess } from '../tests/helpers/processes.ts';
 import { numberArg, report } from './bench-output.ts';
+import { learnerEssay } from './learner-essay.ts';
 
 const essays = numberArg('essays', 1000);
 const dir = mkdtempSync(join(tmpdir(), 'bench-spell-'));
@@ -50,27 +51,9 @@ await ensureTopics(kafka, {
   logger: silentLogger,
 });
 
-const correct =
-  'students write essays about books they read in class and teachers give feedback on their ideas structure and language'.split(
-    ' ',
-  );
-const wrong = [...BASIC_LEARNER_ERRORS.keys()];
-function essay(n: number): string {
-  const words: string[] = [];
-  for (let i = 0; i < 400; i++) {
-    // Every 20th word misspelled: 5%.
-    words.push(
-      i % 20 === 7
-        ? (wrong[(n + i) % wrong.length] as string)
-        : (correct[(n * 31 + i) % correct.length] as string),
-    );
-  }
-  return `${words.join(' ')}.`;
-}
-
 const client = createContentClient({ baseUrl: base, timeoutMs: 10_000 });
 const textIds = await Promise.all(
-  Array.from({ length: essays }, (_, i) => client.storeText(essay(i))),
+  Array.from({ length: essays }, (_, i) => client.storeText(learnerEssay(i))),
 );
 const bus = new KafkaBus(kafka, silentLogger, undefined, { partitionsConsumedConcurrently: 3 });
 const worker = await startWorker({
