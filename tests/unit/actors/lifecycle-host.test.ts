@@ -48,6 +48,11 @@ describe('lifecycle host on the memory bus and PGlite', () => {
     (
       (await registry.getSingleMetric('huleedu_actor_duplicate_events_total')?.get())?.values ?? []
     ).reduce((n, v) => n + v.value, 0);
+  /** Spellcheck requests the host has published for these essays. */
+  const requestsFor = (essayIds: readonly string[]) =>
+    bus
+      .messages(topicName(ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED))
+      .filter((m) => essayIds.includes(m.key ?? '')).length;
   const outcomes = (batchId: string) =>
     bus
       .messages(topicName(ProcessingEvent.ELS_BATCH_PHASE_OUTCOME))
@@ -70,13 +75,7 @@ describe('lifecycle host on the memory bus and PGlite', () => {
     const initiate = f.initiate();
     await pub.publish([initiate, initiate]);
     // The host dispatches one request per essay through its timers and outbox.
-    await waitFor(
-      'requests sent',
-      () =>
-        bus
-          .messages(topicName(ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED))
-          .filter((m) => f.essayIds.includes(m.key ?? '')).length === 4,
-    );
+    await waitFor('requests sent', () => requestsFor(f.essayIds) === 4);
     // Out of order within one essay (e3: result, its old content event again, the result again),
     // and a second, distinct result for e0.
     const results = [
@@ -188,10 +187,7 @@ describe('lifecycle host on the memory bus and PGlite', () => {
     const [e0, e1, e2] = f.essayIds as [string, string, string];
     const pub = await bus.publisher();
     await pub.publish([f.registered(), ...f.essayIds.map((id) => f.provisioned(id))]);
-    const requests = (id: string) =>
-      bus
-        .messages(topicName(ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED))
-        .filter((m) => m.key === id).length;
+    const requests = (id: string) => requestsFor([id]);
     await waitFor('requests sent', () => f.essayIds.every((id) => requests(id) === 1));
     await pub.publish([f.result(e0, true), f.result(e1, false), f.result(e2, false)]);
     await waitFor(
@@ -256,13 +252,7 @@ describe('lifecycle host on the memory bus and PGlite', () => {
     // Poison first on each essay's key, so that good messages follow it on the same partition.
     await pub.publish(POISON_CASES.map((c) => c.build(provisionedTopic, e0)));
     await pub.publish([...f.essayIds.map((id) => f.provisioned(id)), f.registered()]);
-    await waitFor(
-      'requests sent',
-      () =>
-        bus
-          .messages(topicName(ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED))
-          .filter((m) => f.essayIds.includes(m.key ?? '')).length === 3,
-    );
+    await waitFor('requests sent', () => requestsFor(f.essayIds) === 3);
     await pub.publish(POISON_CASES.map((c) => c.build(resultTopic, e1)));
     await pub.publish([f.result(e0, true), f.result(e1, true), f.result(e2, true)]);
     await waitFor('outcome announced', () => outcomes(f.batchId).length > 0);
