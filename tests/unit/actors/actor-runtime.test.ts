@@ -8,6 +8,7 @@ import {
   type ObservedStep,
   RuntimeMetrics,
   SnapshotCache,
+  UnknownMachineVersionError,
 } from '../../../actors/runtime/index.ts';
 import type { Database } from '../../../db/index.ts';
 import { ActorRepository, emptyBatchWrite } from '../../../db/index.ts';
@@ -382,6 +383,16 @@ describe('ActorRuntime (PGlite)', () => {
     expect(steps).toHaveLength(before);
   });
 
+  it('a snapshot of an unknown version is a permanent error naming the actor and both versions', () => {
+    const error = new UnknownMachineVersionError('batch', 'b9', 4, 2);
+    expect(error).toMatchObject({
+      name: 'UnknownMachineVersionError',
+      code: 'HULEEDU_PROCESSING_FAILED',
+      retryable: false,
+      details: { actorType: 'batch', actorId: 'b9', found: 4, current: 2 },
+    });
+  });
+
   it('names at most five fenced actors in the message, all of them in the details', () => {
     const actors = ['a', 'b', 'c', 'd', 'e', 'f'];
     const error = new ActorFencedError(actors);
@@ -399,5 +410,56 @@ describe('ActorRuntime (PGlite)', () => {
       unknownActors: [],
     });
     expect(await count('journal')).toBe(0);
+  });
+
+  it('two batches on the same actor at once run one after the other: neither is fenced by the other', async () => {
+    await runtime.process([provisioned('e1')]);
+    const [a, b] = await Promise.all([
+      runtime.process([initiated('e1')]),
+      runtime.process([{ ...initiated('e1'), eventId: 'init-again' }, provisioned('e2')]),
+    ]);
+    expect([a.applied, b.applied, b.rejected]).toEqual([1, 1, 1]);
+    cache.clear();
+    expect((await runtime.read('essay', 'e1'))?.version).toBe(3);
+  });
+
+  it('a rejected event takes a version like any other: the next event applies on top of it', async () => {
+    await runtime.process([provisioned('e1'), initiated('e1')]);
+    await runtime.process([{ ...provisioned('e1'), eventId: 'provisioned-again' }]);
+    const next = await runtime.process([
+      {
+        actorType: 'essay',
+        actorId: 'e1',
+        eventId: 'ok',
+        event: { type: 'DISPATCH_SPELLCHECK' },
+      },
+    ]);
+    expect(next).toMatchObject({ applied: 1, rejected: 0 });
+    cache.clear();
+    expect((await runtime.read('essay', 'e1'))?.version).toBe(4);
+  });
+
+  it('an event for an actor that does not exist is counted, reported, and leaves no actor behind', async () => {
+    const nobody = { ...initiated('nobody'), eventId: 'init-nobody' };
+    const r = await runtime.process([nobody, { ...nobody, eventId: 'init-nobody-2' }]);
+    expect(r).toMatchObject({ applied: 0, rejected: 2, duplicates: 0 });
+    expect(r.unknownActors.map((d) => d.eventId)).toEqual(['init-nobody', 'init-nobody-2']);
+    expect(await runtime.read('essay', 'nobody')).toBeUndefined();
+    expect(cache.has('essay|nobody')).toBe(false);
+  });
+
+  it('an actor loaded from the database appears to the observer once, with its first event; a batch of duplicates reports nothing', async () => {
+    const batches: ObservedStep[][] = [];
+    const observed = new ActorRuntime({
+      repository: new ActorRepository(database.db),
+      definitions: MACHINE_DEFINITIONS,
+      cache: new SnapshotCache(100, 60_000),
+      observer: { committed: (s) => batches.push([...s]) },
+    });
+    await runtime.process([provisioned('e1')]);
+    await observed.process([initiated('e1'), { ...initiated('e1'), eventId: 'twice' }]);
+    expect(batches.flat().map((s) => s.appeared?.how)).toEqual(['loaded', undefined]);
+    await observed.process([initiated('e1')]);
+    expect(batches, 'an observer told of a batch of duplicates').toHaveLength(1);
   });
 });

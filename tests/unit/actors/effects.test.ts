@@ -81,6 +81,12 @@ describe('effect ids', () => {
     essayStatusEvent('e1', 'b1', null, 'x', c, 3).eventId,
   ];
 
+  it('status events of one cause differ by their position', () => {
+    expect(essayStatusEvent('e1', 'b1', null, 'x', cause, 1).eventId).not.toBe(
+      essayStatusEvent('e1', 'b1', null, 'x', cause, 2).eventId,
+    );
+  });
+
   it('are distinct per (cause, event): every event one cause emits has its own id', () => {
     const ids = idsOf(cause);
     expect(new Set(ids).size, `ids ${ids.join(', ')}`).toBe(ids.length);

@@ -115,4 +115,25 @@ describe('timer poller', () => {
       { level: 'warn', fields: { err: 'database away' }, msg: 'timer poller failed; retrying' },
     ]);
   });
+
+  it('stops polling when stopped', async () => {
+    let polls = 0;
+    const repository = {
+      dueTimers: async () => {
+        polls++;
+        return [];
+      },
+    } as unknown as OutboxRepository;
+    const poller = new TimerPoller(repository, fakes().runtime, silentLogger, { intervalMs: 5 });
+    poller.start();
+    await waitFor('a few polls', () => polls >= 2);
+    await poller.stop();
+    const after = polls;
+    // Three ticks of a timer of the poll period: a poller still running would poll too.
+    let ticks = 0;
+    const tick = setInterval(() => ticks++, 5);
+    await waitFor('three ticks of the poll period', () => ticks >= 3);
+    clearInterval(tick);
+    expect(polls, 'polls after stop').toBe(after);
+  });
 });

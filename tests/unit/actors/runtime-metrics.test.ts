@@ -1,0 +1,27 @@
+import { Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { RuntimeMetrics } from '../../../actors/runtime/index.ts';
+
+describe('RuntimeMetrics', () => {
+  it('measures a batch from 1 ms to 2.5 s', async () => {
+    const metrics = new RuntimeMetrics(new Registry());
+    metrics.batchDuration.observe(0.02);
+    const bounds = (await metrics.batchDuration.get()).values
+      .filter((v) => v.metricName?.endsWith('_bucket'))
+      .map((v) => (v.labels as { le?: number | string }).le);
+    expect(bounds).toEqual([
+      0.001,
+      0.0025,
+      0.005,
+      0.01,
+      0.025,
+      0.05,
+      0.1,
+      0.25,
+      0.5,
+      1,
+      2.5,
+      '+Inf',
+    ]);
+  });
+});
