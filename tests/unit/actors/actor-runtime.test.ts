@@ -419,8 +419,15 @@ describe('ActorRuntime (PGlite)', () => {
       runtime.process([{ ...initiated('e1'), eventId: 'init-again' }, provisioned('e2')]),
     ]);
     expect([a.applied, b.applied, b.rejected]).toEqual([1, 1, 1]);
+    // Three at once: the third waits for the second as well, not only for the first.
+    const three = await Promise.all(
+      ['x', 'y', 'z'].map((n) =>
+        runtime.process([{ ...initiated('e1'), eventId: `init-${n}` }, provisioned(`e-${n}`)]),
+      ),
+    );
+    expect(three.map((r) => r.rejected)).toEqual([1, 1, 1]);
     cache.clear();
-    expect((await runtime.read('essay', 'e1'))?.version).toBe(3);
+    expect((await runtime.read('essay', 'e1'))?.version).toBe(6);
   });
 
   it('a rejected event takes a version like any other: the next event applies on top of it', async () => {
