@@ -232,6 +232,14 @@ describe('deadLetterFor: what it keeps', () => {
     expect(body.original.headers_truncated).toBe(true);
   });
 
+  it('keeps headers of exactly 16 KB in all', () => {
+    const headers: Record<string, string> = {};
+    for (let i = 0; i < 16; i++) headers[`h${String(i).padStart(2, '0')}`] = 'v'.repeat(1_021);
+    const body = bodyOf(deadLetterFor(incoming(Buffer.from('{}'), { headers }), invalid, 'g', 0));
+    expect(Object.keys(body.original.headers)).toHaveLength(16);
+    expect(body.original.headers_truncated).toBeUndefined();
+  });
+
   it('summaryOnly marks headers as cut only when there were some', () => {
     const none = bodyOf(
       deadLetterFor(incoming(Buffer.from('{}'), { headers: {} }), invalid, 'g', 0, {
