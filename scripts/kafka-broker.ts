@@ -81,10 +81,21 @@ function javaArgs(layout: BrokerLayout, mainClass: string, args: string[]): stri
   ];
 }
 
+/**
+ * A random KRaft cluster id (16 bytes, base64url) that does not start with '-': the storage
+ * tool's argument parser reads such a value as an option, and the format fails (1 run in 64).
+ */
+export function kafkaClusterId(random: (n: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 /** Format the KRaft storage once (a no-op when it already is); returns the cluster id used. */
 export function formatBrokerStorage(layout: BrokerLayout, props: string): string | undefined {
   if (existsSync(join(layout.dataDir, 'meta.properties'))) return undefined;
-  const clusterId = randomBytes(16).toString('base64url');
+  const clusterId = kafkaClusterId();
   execFileSync(
     'java',
     javaArgs(layout, 'kafka.tools.StorageTool', [
