@@ -3,8 +3,27 @@ import { createServer } from 'node:net';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
+/** Ports this process has handed out: each is given once. */
+const givenPorts = new Set<number>();
+
+/**
+ * A free TCP port on 127.0.0.1, never one this process handed out before: the OS may offer a
+ * port again once its probe socket is closed, and two services given the same port had one of
+ * them fail with EADDRINUSE while the other answered its health checks (bug: the chaos run's
+ * bridge "exited while starting" after the api it shared a port with was killed).
+ */
+export async function freePort(probe: () => Promise<number> = probePort): Promise<number> {
+  for (;;) {
+    const port = await probe();
+    if (!givenPorts.has(port)) {
+      givenPorts.add(port);
+      return port;
+    }
+  }
+}
+
+/** A port the OS offers for listening on 127.0.0.1 now. */
+function probePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
