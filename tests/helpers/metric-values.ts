@@ -16,3 +16,12 @@ export async function metricValues(
       name: 'metricName' in v && v.metricName ? String(v.metricName) : name,
     }));
 }
+
+/** The bucket bounds of a histogram (after one observation), `+Inf` last. */
+export async function histogramBounds(histogram: {
+  get(): Promise<{ values: { metricName?: string; labels: object }[] }>;
+}): Promise<(number | string | undefined)[]> {
+  return (await histogram.get()).values
+    .filter((v) => v.metricName?.endsWith('_bucket'))
+    .map((v) => (v.labels as { le?: number | string }).le);
+}

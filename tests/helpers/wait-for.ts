@@ -33,3 +33,18 @@ export async function within<T>(timeoutMs: number, what: string, promise: Promis
     clearTimeout(timer);
   }
 }
+
+/**
+ * Resolves once a timer of `periodMs` has fired three times. A test that asserts a stopped
+ * loop of that period stays quiet waits on this, not on a fixed sleep: timers of one period
+ * fire in order, so a loop still running would have fired in between, however busy the machine.
+ */
+export async function threeTicksOf(periodMs: number, what: string): Promise<void> {
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, periodMs);
+  try {
+    await waitFor(`three ticks of ${what}`, () => ticks >= 3);
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -1,14 +1,13 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { RuntimeMetrics } from '../../../actors/runtime/index.ts';
+import { histogramBounds } from '../../helpers/metric-values.ts';
 
 describe('RuntimeMetrics', () => {
   it('measures a batch from 1 ms to 2.5 s', async () => {
     const metrics = new RuntimeMetrics(new Registry());
     metrics.batchDuration.observe(0.02);
-    const bounds = (await metrics.batchDuration.get()).values
-      .filter((v) => v.metricName?.endsWith('_bucket'))
-      .map((v) => (v.labels as { le?: number | string }).le);
+    const bounds = await histogramBounds(metrics.batchDuration);
     expect(bounds).toEqual([
       0.001,
       0.0025,

@@ -3,7 +3,7 @@ import { type ActorRuntime, type Delivery, TimerPoller } from '../../../actors/r
 import type { DueTimerRow, OutboxRepository } from '../../../db/index.ts';
 import { silentLogger } from '../../../messaging/index.ts';
 import { recordingLogger } from '../../helpers/recording-logger.ts';
-import { waitFor } from '../../helpers/wait-for.ts';
+import { threeTicksOf, waitFor } from '../../helpers/wait-for.ts';
 
 /** One due timer (at the first poll; none after): what the poller asks for and hands the runtime. */
 function fakes() {
@@ -129,11 +129,7 @@ describe('timer poller', () => {
     await waitFor('a few polls', () => polls >= 2);
     await poller.stop();
     const after = polls;
-    // Three ticks of a timer of the poll period: a poller still running would poll too.
-    let ticks = 0;
-    const tick = setInterval(() => ticks++, 5);
-    await waitFor('three ticks of the poll period', () => ticks >= 3);
-    clearInterval(tick);
+    await threeTicksOf(5, 'the poll period');
     expect(polls, 'polls after stop').toBe(after);
   });
 });

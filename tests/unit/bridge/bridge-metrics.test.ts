@@ -1,16 +1,14 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { BridgeMetrics } from '../../../bridge/bridge-metrics.ts';
+import { histogramBounds } from '../../helpers/metric-values.ts';
 
 describe('BridgeMetrics', () => {
   it('measures latency from 1 ms to 5 s: a bridged message takes milliseconds, a backlog seconds', async () => {
     const registry = new Registry();
     const metrics = new BridgeMetrics(registry);
     metrics.latency.observe({ route: 'r', direction: 'nats_to_kafka' }, 0.003);
-    const { values } = await metrics.latency.get();
-    const bounds = values
-      .filter((v) => v.metricName === 'bridge_latency_seconds_bucket')
-      .map((v) => (v.labels as { le?: number | string }).le);
+    const bounds = await histogramBounds(metrics.latency);
     expect(bounds).toEqual([
       0.001,
       0.0025,

@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Connectivity } from '../../../bridge/connectivity.ts';
 import type { Logger } from '../../../common-core/index.ts';
-import { waitFor } from '../../helpers/wait-for.ts';
+import { threeTicksOf, waitFor } from '../../helpers/wait-for.ts';
 
 /** A NATS connection whose status events the test sends. */
 class FakeNats {
@@ -148,11 +148,7 @@ describe('Connectivity (fake NATS connection and Kafka admin)', () => {
     connectivity = undefined;
     expect(admin.disconnects).toBe(1);
     const probes = admin.probes;
-    // Three ticks of a timer of the probe period: a probe timer still running would fire too.
-    let ticks = 0;
-    const tick = setInterval(() => ticks++, 10);
-    await waitFor('three ticks of the probe period', () => ticks >= 3);
-    clearInterval(tick);
+    await threeTicksOf(10, 'the probe period');
     expect(admin.probes, 'probes after close').toBe(probes);
   });
 

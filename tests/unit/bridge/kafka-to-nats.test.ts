@@ -17,7 +17,7 @@ import type { OutgoingMessage } from '../../../common-core/index.ts';
 import { type DeadLetter, KEY_HEADER } from '../../../messaging/index.ts';
 import { metricValues } from '../../helpers/metric-values.ts';
 import { recordingLogger } from '../../helpers/recording-logger.ts';
-import { waitFor } from '../../helpers/wait-for.ts';
+import { threeTicksOf, waitFor } from '../../helpers/wait-for.ts';
 
 const labelOf = (r: ReturnType<typeof subjectOf>): string | undefined =>
   'label' in r ? r.label : undefined;
@@ -554,11 +554,7 @@ describe('runKafkaToNats (fake consumer, admin and JetStream)', () => {
     handle = undefined;
     expect(kafka.calls.slice(-2)).toEqual(['consumer.disconnect', 'admin.disconnect']);
     const after = kafka.calls.length;
-    // Three ticks of a timer of the lag timer's period: a lag timer still running would fire too.
-    let ticks = 0;
-    const probe = setInterval(() => ticks++, 5);
-    await waitFor('three ticks of the lag period', () => ticks >= 3);
-    clearInterval(probe);
+    await threeTicksOf(5, 'the lag period');
     expect(kafka.calls.length, 'lag lookups after stop').toBe(after);
   });
 });

@@ -20,7 +20,7 @@ import {
 import { type DeadLetter, KEY_HEADER, silentLogger } from '../../../messaging/index.ts';
 import { metricValues } from '../../helpers/metric-values.ts';
 import { recordingLogger } from '../../helpers/recording-logger.ts';
-import { waitFor } from '../../helpers/wait-for.ts';
+import { threeTicksOf, waitFor } from '../../helpers/wait-for.ts';
 
 const routeOf = (r: Record<string, unknown> = {}): NatsToKafkaRouteConfig =>
   RoutesSchema.parse({
@@ -530,11 +530,7 @@ describe('NATS -> Kafka route loop (fake JetStream source, fake Kafka)', () => {
     await handle?.stop();
     handle = undefined;
     const after = source.pendingCalls;
-    // Three ticks of a timer of the lag timer's period: a lag timer still running would fire too.
-    let ticks = 0;
-    const probe = setInterval(() => ticks++, 5);
-    await waitFor('three ticks of the lag period', () => ticks >= 3);
-    clearInterval(probe);
+    await threeTicksOf(5, 'the lag period');
     expect(source.pendingCalls, 'lag lookups after stop').toBe(after);
   }, 120_000);
 });
