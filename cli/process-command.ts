@@ -175,6 +175,7 @@ export async function processCommand(
     essays,
     store: new FsContentStore(join(data, 'content')),
     databaseUrl: `pglite://${join(data, 'pglite')}`,
+    pgliteTemplates: cache,
     spellCheck: spellCheckWith(engine),
     onProgress: (done, total) => bar?.update(done, done === total),
     ...(args.timeoutS ? { timeoutMs: args.timeoutS * 1000 } : {}),

@@ -29,6 +29,8 @@ export interface LifecycleHostOptions {
   groupId: string;
   essayDefaults: EssayDefaults;
   maxBatchSize?: number;
+  /** How long the consumer may wait for a batch to fill (memory bus; see `maxWaitMs`); default 0. */
+  maxBatchWaitMs?: number;
   cacheMaxActors?: number;
   cacheIdleMs?: number;
   timerIntervalMs?: number;
@@ -127,6 +129,7 @@ export async function startLifecycleHost(options: LifecycleHostOptions): Promise
     groupId: options.groupId,
     topics: options.topics ?? LIFECYCLE_TOPICS,
     maxBatchSize: options.maxBatchSize ?? 500,
+    maxWaitMs: options.maxBatchWaitMs ?? 0,
     decode: (message) => routeMessage(message, options.essayDefaults),
     handleBatch: async (items) => {
       const result = await runtime.process(items.flatMap((i) => i.value));

@@ -90,10 +90,17 @@ export interface ConsumeBatchOptions<T> {
   groupId: string;
   topics: readonly string[];
   decode: (message: IncomingMessage) => T;
-  handleBatch: (items: readonly BatchItem<NoInfer<T>>[]) => Promise<void>;
+  handleBatch: (items: readonly BatchItem<NoInfer<T>>[], delivery: Delivery) => Promise<void>;
   retry?: RetryPolicy;
   fromBeginning?: boolean;
   maxBatchSize?: number;
+  /**
+   * How long a consumer may wait for a chunk to fill (up to `maxBatchSize`) before handing over
+   * what it has, as Kafka's fetch wait does: larger chunks mean fewer transactions when messages
+   * trickle in. Default 0 (hand over at once). The memory bus honours it; on Kafka the
+   * consumer's fetch settings decide.
+   */
+  maxWaitMs?: number;
 }
 
 /** A running consumer. `close()` stops fetching, finishes in-flight work, commits and disconnects. */

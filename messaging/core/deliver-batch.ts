@@ -30,9 +30,10 @@ export async function deliverBatch<T>(
   }
   if (items.length === 0) return;
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
+  const delivery = { heartbeat: async () => context.heartbeat?.() };
   for (let attempt = 1; ; attempt++) {
     try {
-      await options.handleBatch(items);
+      await options.handleBatch(items, delivery);
       for (const item of items)
         context.metrics?.processed.inc({
           topic: item.message.topic,
@@ -44,6 +45,8 @@ export async function deliverBatch<T>(
         topic: items[0]?.message.topic ?? '',
         consumer_group: options.groupId,
       });
+      // Shutting down mid-batch: leave the chunk uncommitted for redelivery.
+      if (error instanceof DeliveryInterruptedError) throw error;
       if (!isRetryable(error) || attempt > policy.maxRetries || items.length === 1) break;
       if (context.signal?.aborted) throw new DeliveryInterruptedError();
       await sleep(backoffDelay(policy, attempt), context.signal);
@@ -59,7 +62,8 @@ export async function deliverBatch<T>(
         groupId: options.groupId,
         topics: options.topics,
         decode: () => item.value,
-        handle: (value) => options.handleBatch([{ value, message: item.message }]),
+        handle: (value, _message, single) =>
+          options.handleBatch([{ value, message: item.message }], single),
         retry: policy,
       },
       context,

@@ -105,7 +105,7 @@ export class MemoryBus implements MessageBus, AsyncDisposable {
   }
 
   async consume<T>(options: ConsumeOptions<T>): Promise<MessageConsumer> {
-    return this.start(options.groupId, options.topics, 1, (chunk, context) =>
+    return this.start(options.groupId, options.topics, 1, 0, (chunk, context) =>
       deliver(chunk[0] as IncomingMessage, options, context).then(() => {}),
     );
   }
@@ -115,6 +115,7 @@ export class MemoryBus implements MessageBus, AsyncDisposable {
       options.groupId,
       options.topics,
       options.maxBatchSize ?? 500,
+      options.maxWaitMs ?? 0,
       (chunk, context) => deliverBatch(chunk, options, context),
     );
   }
@@ -123,6 +124,7 @@ export class MemoryBus implements MessageBus, AsyncDisposable {
     groupId: string,
     topics: readonly string[],
     chunkSize: number,
+    maxWaitMs: number,
     handleChunk: ChunkHandler,
   ): Promise<MessageConsumer> {
     const options = { groupId, topics };
@@ -141,7 +143,15 @@ export class MemoryBus implements MessageBus, AsyncDisposable {
     for (const topic of options.topics) {
       for (let p = 0; p < this.partitions; p++) {
         loops.push(
-          this.runPartition(groupId, topic, p, chunkSize, handleChunk, abort.signal, progress),
+          this.runPartition(
+            groupId,
+            topic,
+            p,
+            { chunkSize, maxWaitMs },
+            handleChunk,
+            abort.signal,
+            progress,
+          ),
         );
       }
     }
@@ -168,7 +178,7 @@ export class MemoryBus implements MessageBus, AsyncDisposable {
     groupId: string,
     topic: string,
     partition: number,
-    chunkSize: number,
+    { chunkSize, maxWaitMs }: { chunkSize: number; maxWaitMs: number },
     handleChunk: ChunkHandler,
     signal: AbortSignal,
     progress: ProgressWatch,
@@ -179,11 +189,18 @@ export class MemoryBus implements MessageBus, AsyncDisposable {
     while (!signal.aborted) {
       const log = this.partitionsOf(topic)[partition] as IncomingMessage[];
       const next = this.committed.get(commitKey) ?? 0;
-      const chunk = log.slice(next, next + chunkSize);
-      if (chunk.length === 0) {
+      if (log.length === next) {
         await this.waitForAppend(topic, signal);
         continue;
       }
+      // A chunk that is not full may wait a little for more (see `maxWaitMs`).
+      const until = performance.now() + maxWaitMs;
+      while (log.length - next < chunkSize && !signal.aborted) {
+        const left = until - performance.now();
+        if (left <= 0) break;
+        await this.waitForAppend(topic, signal, left);
+      }
+      const chunk = log.slice(next, next + chunkSize);
       progress.begin(lane);
       try {
         await handleChunk(chunk, {
@@ -209,10 +226,13 @@ export class MemoryBus implements MessageBus, AsyncDisposable {
     }
   }
 
-  private waitForAppend(topic: string, signal: AbortSignal): Promise<void> {
+  /** Until a message is appended to `topic`, the consumer closes, or `timeoutMs` passes. */
+  private waitForAppend(topic: string, signal: AbortSignal, timeoutMs?: number): Promise<void> {
     return new Promise((resolve) => {
       if (signal.aborted) return resolve();
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => done(), timeoutMs);
       const done = (): void => {
+        clearTimeout(timer);
         this.appended.off(topic, done);
         this.appended.off('*wake*', done);
         resolve();

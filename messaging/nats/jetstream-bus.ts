@@ -42,7 +42,7 @@ export class JetStreamBus implements MessageBus, AsyncDisposable {
   consumeBatches<T>(options: ConsumeBatchOptions<T>): Promise<MessageConsumer> {
     return this.consume({
       ...options,
-      handle: (value, message) => options.handleBatch([{ value, message }]),
+      handle: (value, message, delivery) => options.handleBatch([{ value, message }], delivery),
     });
   }
 

@@ -41,6 +41,8 @@ runMain('spellchecker', async () => {
     },
     logger,
     registry,
+    maxBatchSize: s.SPELLCHECKER_BATCH_SIZE,
+    concurrency: s.SPELLCHECKER_CONCURRENCY,
   });
   running = true;
   logger.info(

@@ -70,6 +70,15 @@ async function withRetry<T>(
   }
 }
 
+/** What checking a request needs: everything but the publishing of its result. */
+export type CheckDeps = Omit<SpellcheckDeps, 'publish' | 'onOutcome'>;
+
+/** A request's result, ready to publish (keyed by `outcome.essayId`), and its outcome. */
+export interface CheckedRequest {
+  result: EventEnvelope<SpellcheckResultDataV1>;
+  outcome: SpellcheckOutcome;
+}
+
 /**
  * Spell-check one requested essay: fetch its text, correct it, store the corrected text and
  * publish the result. A missing text, an unsupported language or a content service that stays
@@ -81,6 +90,20 @@ export async function processMessage(
   request: EventEnvelope<SpellcheckRequestedDataV1>,
   deps: SpellcheckDeps,
 ): Promise<SpellcheckOutcome> {
+  const { result, outcome } = await checkRequest(request, deps);
+  await deps.publish(result, outcome.essayId);
+  deps.onOutcome?.(outcome);
+  return outcome;
+}
+
+/**
+ * `processMessage` without the publish: the result to publish and the outcome. The batch worker
+ * checks a chunk's requests concurrently with this, then publishes their results in order.
+ */
+export async function checkRequest(
+  request: EventEnvelope<SpellcheckRequestedDataV1>,
+  deps: CheckDeps,
+): Promise<CheckedRequest> {
   const now = deps.now ?? (() => new Date());
   const startedAt = now();
   const data = request.data;
@@ -170,7 +193,7 @@ export async function processMessage(
     };
   }
 
-  const envelope = makeEnvelope({
+  const result = makeEnvelope({
     event: ProcessingEvent.ESSAY_SPELLCHECK_RESULT_RECEIVED,
     sourceService: SOURCE_SERVICE,
     correlationId,
@@ -178,7 +201,5 @@ export async function processMessage(
     eventId: derivedUuid(request.event_id, 'spellcheck-result'),
     data: resultData,
   });
-  await deps.publish(envelope, essayId);
-  deps.onOutcome?.(outcome);
-  return outcome;
+  return { result, outcome };
 }

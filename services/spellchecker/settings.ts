@@ -11,6 +11,10 @@ export const SpellcheckerSettingsSchema = z.object({
   SPELLCHECKER_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   SPELLCHECKER_METRICS_PORT: Port.default(8002),
   SPELLCHECKER_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(3),
+  /** Requests of one partition taken as a chunk: checked concurrently, results published together. */
+  SPELLCHECKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(64),
+  /** Requests of a chunk in flight at once (their content-service calls overlap). */
+  SPELLCHECKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   SPELLCHECKER_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   // 30 retries at up to 5 s apart: a content service that is down for up to ~2 minutes (a
   // restart, a rolling update; ~12 s under load in the chaos suite) delays essays rather than

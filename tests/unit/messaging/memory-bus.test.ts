@@ -267,6 +267,78 @@ describe('MemoryBus batch consumption', () => {
   });
 });
 
+describe('MemoryBus batch wait (maxWaitMs)', () => {
+  /** Chunk sizes handed over when 3 messages come, the loop turns a few times, then 7 more. */
+  async function chunkSizes(maxWaitMs: number): Promise<number[]> {
+    await using bus = new MemoryBus({ partitions: 1 });
+    const publisher = await bus.publisher();
+    const sizes: number[] = [];
+    await using _c = await bus.consumeBatches({
+      groupId: 'g',
+      topics: [TOPIC],
+      decode: anyEnvelopeDecoder,
+      maxBatchSize: 10,
+      maxWaitMs,
+      handleBatch: async (items) => {
+        sizes.push(items.length);
+      },
+    });
+    const send = (from: number, n: number) =>
+      publisher.publish(
+        Array.from({ length: n }, (_, i) =>
+          asMessage(TOPIC, spellcheckRequest(`e${from + i}`, from + i), 'k'),
+        ),
+      );
+    await send(0, 3);
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    await send(3, 7);
+    await waitFor('all ten handled', () => sizes.reduce((a, b) => a + b, 0) === 10);
+    return sizes;
+  }
+
+  it('without a wait, a chunk is what is there (3, then 7)', async () => {
+    expect(await chunkSizes(0)).toEqual([3, 7]);
+  });
+
+  it('with a wait, a chunk fills up to maxBatchSize first (one chunk of 10)', async () => {
+    expect(await chunkSizes(60_000)).toEqual([10]);
+  });
+
+  it('with a wait, what is there is handed over once the wait is over', async () => {
+    await using bus = new MemoryBus({ partitions: 1 });
+    await (await bus.publisher()).publish([asMessage(TOPIC, spellcheckRequest('e0', 0), 'k')]);
+    const sizes: number[] = [];
+    await using _c = await bus.consumeBatches({
+      groupId: 'g',
+      topics: [TOPIC],
+      decode: anyEnvelopeDecoder,
+      maxBatchSize: 10,
+      maxWaitMs: 30,
+      handleBatch: async (items) => {
+        sizes.push(items.length);
+      },
+    });
+    await waitFor('the one message handled', () => sizes.length === 1);
+    expect(sizes).toEqual([1]);
+  });
+
+  it('closing a consumer that waits for its chunk to fill does not wait out maxWaitMs', async () => {
+    const bus = new MemoryBus({ partitions: 1 });
+    await (await bus.publisher()).publish([asMessage(TOPIC, spellcheckRequest('e0', 0), 'k')]);
+    const consumer = await bus.consumeBatches({
+      groupId: 'g',
+      topics: [TOPIC],
+      decode: anyEnvelopeDecoder,
+      maxBatchSize: 10,
+      maxWaitMs: 600_000,
+      handleBatch: async () => {},
+    });
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    await consumer.close(); // the test's timeout fails it if close waited for the chunk
+    await bus.close();
+  });
+});
+
 describe('MemoryBus poison', () => {
   const bus = new MemoryBus({ partitions: 1 });
   let n = 0;
