@@ -27,7 +27,9 @@ async function runProcess(
   const child = spawn(
     process.execPath,
     [
-      '--max-semi-space-size=64',
+      // As `npm run huleedu` runs it (package.json).
+      '--max-semi-space-size=16',
+      '--max-old-space-size=512',
       '--import',
       'tsx',
       'cli/huleedu.ts',

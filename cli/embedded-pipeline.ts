@@ -22,9 +22,13 @@ import type { SpellCheckFn } from '../services/spellchecker/engine/spell-check.t
 import { mapInOrder } from '../services/spellchecker/map-in-order.ts';
 import { startWorker } from '../services/spellchecker/worker.ts';
 
+/**
+ * An essay to process: its name and how to read its text. Texts are read as they are stored
+ * (a chunk at a time), not held for the whole run: a folder of thousands in bounded memory.
+ */
 export interface EmbeddedEssay {
   name: string;
-  text: string;
+  read: () => Promise<string>;
 }
 
 export interface EmbeddedEssayReport {
@@ -96,7 +100,8 @@ export async function runEmbeddedBatch(options: EmbeddedOptions): Promise<Embedd
   // No cap by default: the run ends when the batch does. An essay that cannot be processed
   // fails on its own (its result timeout, then its attempts), so the batch always concludes.
   const timeoutMs = options.timeoutMs ?? Number.POSITIVE_INFINITY;
-  await using bus = new MemoryBus({ partitions: 3 });
+  // Holding only the work in flight: a batch of thousands of essays in bounded memory.
+  await using bus = new MemoryBus({ partitions: 3, retain: 'unconsumed' });
   await using database = await openDatabase({
     url: options.databaseUrl,
     ...(options.pgliteTemplates ? { pgliteTemplates: options.pgliteTemplates } : {}),
@@ -110,6 +115,9 @@ export async function runEmbeddedBatch(options: EmbeddedOptions): Promise<Embedd
     essayDefaults: { maxAttempts: 3, resultTimeoutMs: 60_000 },
     timerIntervalMs: 20,
     relayIdleMs: 20,
+    // Published rows are deleted at once (nothing reads them again here): one row version
+    // written per event instead of two, and no pruning.
+    outboxRetainSentMs: 0,
     ...(options.observer ? { observer: options.observer } : {}),
   });
   let checked = 0;
@@ -179,7 +187,7 @@ export async function runEmbeddedBatch(options: EmbeddedOptions): Promise<Embedd
     for (let from = 0; from < essays.length; from += PROVISION_CHUNK) {
       const chunk = essays.slice(from, from + PROVISION_CHUNK);
       const textIds = await mapInOrder(chunk, STORE_CONCURRENCY, (_e, i) =>
-        content.storeText((options.essays[from + i] as EmbeddedEssay).text),
+        (options.essays[from + i] as EmbeddedEssay).read().then((text) => content.storeText(text)),
       );
       await publisher.publish(
         chunk.map((e, i) => {
@@ -220,8 +228,7 @@ export async function runEmbeddedBatch(options: EmbeddedOptions): Promise<Embedd
     });
     const announcedOutcome = await Promise.race([outcome, timedOut]);
     // The outcome follows the essays' last steps; their states are read once they are final.
-    const reports: EmbeddedEssayReport[] = [];
-    for (const e of essays) {
+    const reports = await mapInOrder(essays, STORE_CONCURRENCY, async (e) => {
       let s = await host.runtime.read('essay', e.essayId);
       while (!s || !CONCLUDED_ESSAY_STATUSES.has(String(s.snapshot.value))) {
         await Promise.race([new Promise((r) => setTimeout(r, 20)), timedOut]);
@@ -235,15 +242,15 @@ export async function runEmbeddedBatch(options: EmbeddedOptions): Promise<Embedd
       const corrected = ctx.correctedTextStorageId
         ? await options.store.get(ctx.correctedTextStorageId)
         : undefined;
-      reports.push({
+      return {
         name: e.name,
         essayId: e.essayId,
         status: String(s.snapshot.value),
         correctionsMade: ctx.correctionsMade,
         correctedText: corrected ? corrected.body.toString('utf8') : null,
         error: ctx.error,
-      });
-    }
+      } satisfies EmbeddedEssayReport;
+    });
     return {
       batchId,
       outcome: announcedOutcome.data.phase_status,

@@ -7,6 +7,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { StatelyInspector } from '../actors/inspect/index.ts';
@@ -20,7 +21,7 @@ import {
 } from '../services/report/index.ts';
 import { SpellingEngine, spellCheckWith } from '../services/spellchecker/spelling/index.ts';
 import { defaultCacheDir } from '../services/spellchecker/spelling/spelling-engine.ts';
-import { type EmbeddedReport, runEmbeddedBatch } from './embedded-pipeline.ts';
+import { type EmbeddedEssay, type EmbeddedReport, runEmbeddedBatch } from './embedded-pipeline.ts';
 import { ProgressLine } from './progress-line.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -128,6 +129,14 @@ function essayFiles(input: string, warn: (line: string) => void): string[] {
   return files.sort();
 }
 
+/** A text read again after the check: a file that changed meanwhile into something else fails. */
+async function readEssay(path: string): Promise<string> {
+  const decoded = decodeText(await readFile(path));
+  if ('problem' in decoded)
+    throw new Error(`${basename(path)} changed while it was processed: it now ${decoded.problem}`);
+  return decoded.text;
+}
+
 /** `huleedu process`: run a folder of essays through the embedded pipeline (no servers). */
 export async function processCommand(
   args: ProcessArgs,
@@ -140,7 +149,9 @@ export async function processCommand(
   // Decoded strictly: a Latin-1 or binary file is reported by name and left out, never
   // "corrected" as mangled text (bug: "Café" came back as "Caf\uFFFD"). A file that cannot be
   // read is reported by name too, and the rest of the batch goes on.
-  const essays: { name: string; text: string }[] = [];
+  // Each file is read here to check it, and again when its text is stored: the texts of a large
+  // folder are never all in memory.
+  const essays: (EmbeddedEssay & { path: string })[] = [];
   for (const f of files) {
     let bytes: Buffer;
     try {
@@ -151,7 +162,7 @@ export async function processCommand(
     }
     const decoded = decodeText(bytes);
     if ('problem' in decoded) warn(`skipped ${basename(f)}: it ${decoded.problem}`);
-    else essays.push({ name: basename(f), text: decoded.text });
+    else essays.push({ name: basename(f), path: f, read: () => readEssay(f) });
   }
   if (essays.length === 0) throw new Error(`no readable .txt essays in ${input}`);
   const data = resolve(args.data);
@@ -173,7 +184,8 @@ export async function processCommand(
   const report = await runEmbeddedBatch({
     ...(inspector ? { observer: inspector } : {}),
     essays,
-    store: new FsContentStore(join(data, 'content')),
+    // No fsync per text: the embedded database runs without one either (see FsContentStore).
+    store: new FsContentStore(join(data, 'content'), { sync: false }),
     databaseUrl: `pglite://${join(data, 'pglite')}`,
     pgliteTemplates: cache,
     spellCheck: spellCheckWith(engine),
@@ -196,10 +208,15 @@ export async function processCommand(
     mkdirSync(out, { recursive: true });
     for (const e of report.essays)
       if (e.correctedText !== null) writeFileSync(join(out, e.name), e.correctedText);
-    const texts = new Map(essays.map((e) => [e.name, e.text]));
+    const paths = new Map(essays.map((e) => [e.name, e.path]));
+    const withTexts = [];
+    for (const e of report.essays) {
+      const path = paths.get(e.name);
+      withTexts.push({ ...e, text: path ? await readEssay(path) : null });
+    }
     const teacherReport = buildBatchReport(
       { batchId: report.batchId, status: report.outcome },
-      report.essays.map((e) => ({ ...e, text: texts.get(e.name) ?? null })),
+      withTexts,
     );
     reportFile = join(out, `report.${args.format}`);
     writeFileSync(reportFile, renderReport(teacherReport, args.format));

@@ -20,6 +20,14 @@ type ChunkHandler = (chunk: IncomingMessage[], context: DeliveryContext) => Prom
 
 export interface MemoryBusOptions {
   partitions?: number;
+  /**
+   * `all` (default): every message stays, for inspection (`messages()`) and for groups that
+   * start later. `unconsumed`: a message is dropped once every group that consumes its topic has
+   * committed past it, and one that no group consumes is not kept at all — except dead letters,
+   * which always stay. For long embedded runs: memory then holds the work in flight, not the
+   * history. Start the consumers before publishing: a group sees nothing dropped before it came.
+   */
+  retain?: 'all' | 'unconsumed';
   metrics?: MessagingMetrics;
   /** Dead letters are logged here at warn. */
   logger?: Logger;
@@ -32,6 +40,15 @@ function partitionOf(key: string, partitions: number): number {
   return Math.abs(h) % partitions;
 }
 
+/** One partition's log: the messages still held, the first at offset `base`. */
+interface PartitionLog {
+  base: number;
+  messages: IncomingMessage[];
+}
+
+/** Dropping consumed messages waits until this many can go at once (an array shift is O(n)). */
+const TRIM_AT_LEAST = 256;
+
 /**
  * An in-process bus with Kafka's semantics: partitioned logs ordered per key, consumer
  * groups with committed positions that survive a consumer's restart, redelivery when the
@@ -39,7 +56,9 @@ function partitionOf(key: string, partitions: number): number {
  * and unit tests. A group has at most one live member per topic (no rebalancing).
  */
 export class MemoryBus implements MessageBus, AsyncDisposable {
-  private readonly logs = new Map<string, IncomingMessage[][]>();
+  private readonly logs = new Map<string, PartitionLog[]>();
+  /** The groups that consume each topic (with `retain: 'unconsumed'`, what holds messages). */
+  private readonly readers = new Map<string, Set<string>>();
   private readonly committed = new Map<string, number>();
   private readonly members = new Set<string>();
   private readonly consumers = new Set<MessageConsumer>();
@@ -50,24 +69,52 @@ export class MemoryBus implements MessageBus, AsyncDisposable {
     this.partitions = options.partitions ?? 3;
   }
 
-  private partitionsOf(topic: string): IncomingMessage[][] {
+  private partitionsOf(topic: string): PartitionLog[] {
     let log = this.logs.get(topic);
     if (!log) {
-      log = Array.from({ length: this.partitions }, () => []);
+      log = Array.from({ length: this.partitions }, () => ({ base: 0, messages: [] }));
       this.logs.set(topic, log);
     }
     return log;
+  }
+
+  /** Whether a message of `topic` that nobody consumes is dropped at once. */
+  private dropsUnread(topic: string): boolean {
+    return (
+      this.options.retain === 'unconsumed' &&
+      !topic.endsWith('.DLT') &&
+      (this.readers.get(topic)?.size ?? 0) === 0
+    );
+  }
+
+  /** With `retain: 'unconsumed'`: drop what every group of the topic has committed past. */
+  private trim(topic: string, partition: number): void {
+    if (this.options.retain !== 'unconsumed' || topic.endsWith('.DLT')) return;
+    const log = this.partitionsOf(topic)[partition] as PartitionLog;
+    let upTo = Number.POSITIVE_INFINITY;
+    for (const group of this.readers.get(topic) ?? [])
+      upTo = Math.min(upTo, this.committedOffset(group, topic, partition));
+    const drop = Math.min(upTo, log.base + log.messages.length) - log.base;
+    if (drop >= TRIM_AT_LEAST) {
+      log.messages.splice(0, drop);
+      log.base += drop;
+    }
   }
 
   /** Append messages; they are "durable" once this returns. */
   append(messages: readonly OutgoingMessage[]): void {
     for (const m of messages) {
       const partition = partitionOf(m.key, this.partitions);
-      const log = this.partitionsOf(m.topic)[partition] as IncomingMessage[];
-      log.push({
+      const log = this.partitionsOf(m.topic)[partition] as PartitionLog;
+      const offset = log.base + log.messages.length;
+      if (this.dropsUnread(m.topic)) {
+        log.base++;
+        continue;
+      }
+      log.messages.push({
         topic: m.topic,
         partition,
-        offset: String(log.length),
+        offset: String(offset),
         key: m.key,
         value: m.value,
         headers: { ...(m.headers ?? {}) },
@@ -77,9 +124,9 @@ export class MemoryBus implements MessageBus, AsyncDisposable {
     }
   }
 
-  /** Every message of a topic, partition by partition (for tests and inspection). */
+  /** Every message of a topic still held, partition by partition (for tests and inspection). */
   messages(topic: string): IncomingMessage[] {
-    return this.partitionsOf(topic).flat();
+    return this.partitionsOf(topic).flatMap((log) => log.messages);
   }
 
   /** The next offset a group will read in a partition. */
@@ -136,6 +183,9 @@ export class MemoryBus implements MessageBus, AsyncDisposable {
         );
       }
       this.members.add(member);
+      let readers = this.readers.get(topic);
+      if (!readers) this.readers.set(topic, (readers = new Set()));
+      readers.add(groupId);
     }
     const abort = new AbortController();
     const progress = new ProgressWatch();
@@ -187,20 +237,22 @@ export class MemoryBus implements MessageBus, AsyncDisposable {
     const lane = `${topic}/${partition}`;
     let failures = 0;
     while (!signal.aborted) {
-      const log = this.partitionsOf(topic)[partition] as IncomingMessage[];
-      const next = this.committed.get(commitKey) ?? 0;
-      if (log.length === next) {
+      const log = this.partitionsOf(topic)[partition] as PartitionLog;
+      // A group that starts behind what was dropped begins at the oldest message held.
+      const next = Math.max(this.committed.get(commitKey) ?? 0, log.base);
+      const end = (): number => log.base + log.messages.length;
+      if (end() === next) {
         await this.waitForAppend(topic, signal);
         continue;
       }
       // A chunk that is not full may wait a little for more (see `maxWaitMs`).
       const until = performance.now() + maxWaitMs;
-      while (log.length - next < chunkSize && !signal.aborted) {
+      while (end() - next < chunkSize && !signal.aborted) {
         const left = until - performance.now();
         if (left <= 0) break;
         await this.waitForAppend(topic, signal, left);
       }
-      const chunk = log.slice(next, next + chunkSize);
+      const chunk = log.messages.slice(next - log.base, next - log.base + chunkSize);
       progress.begin(lane);
       try {
         await handleChunk(chunk, {
@@ -212,6 +264,7 @@ export class MemoryBus implements MessageBus, AsyncDisposable {
         this.committed.set(commitKey, next + chunk.length);
         progress.advanced(lane);
         failures = 0;
+        this.trim(topic, partition);
       } catch (error) {
         if (error instanceof DeliveryInterruptedError) return;
         // The outcome is not durable: leave the position and redeliver after a pause.

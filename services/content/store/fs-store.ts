@@ -11,7 +11,21 @@ import { type ContentStore, STORAGE_ID, type StoredContent } from './content-sto
  * fsync, rename, so a file present is a complete object.
  */
 export class FsContentStore implements ContentStore {
-  constructor(private readonly root: string) {}
+  private readonly sync: boolean;
+
+  /**
+   * @param options.sync fsync each object before it counts as stored (default true): a stored
+   *   object survives a power loss. Without it a write is still atomic and survives the process
+   *   being killed (the kernel has the data), which is what embedded mode promises: its PGlite
+   *   database runs without fsync too, so a synced text would outlive the state that refers to it
+   *   and buy nothing.
+   */
+  constructor(
+    private readonly root: string,
+    options: { sync?: boolean } = {},
+  ) {
+    this.sync = options.sync ?? true;
+  }
 
   private pathOf(storageId: string): string {
     // Defence in depth: the HTTP layer validates too, but no other id may ever build a path.
@@ -25,7 +39,7 @@ export class FsContentStore implements ContentStore {
     if (await exists(path)) return 'exists';
     await mkdir(join(path, '..'), { recursive: true });
     const header = Buffer.from(`${contentType.replace(/[\r\n]/g, ' ')}\n`, 'utf8');
-    await writeAtomic(path, Buffer.concat([header, body]));
+    await writeAtomic(path, Buffer.concat([header, body]), this.sync);
     return 'created';
   }
 
@@ -98,12 +112,12 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function writeAtomic(path: string, data: Buffer): Promise<void> {
+async function writeAtomic(path: string, data: Buffer, sync = true): Promise<void> {
   const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
   const handle = await open(tmp, 'w');
   try {
     await handle.writeFile(data);
-    await handle.sync();
+    if (sync) await handle.sync();
   } finally {
     await handle.close();
   }

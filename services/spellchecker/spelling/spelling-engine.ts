@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { HuleEduError } from '../../../common-core/index.ts';
 import { matchCase } from '../engine/case.ts';
 import type { Correction, SpellCheckOutcome } from '../engine/spell-check.ts';
+import { type BigramRow, BigramTable } from './bigram-table.ts';
 import { CHEAPEST_EDIT, LetterBag, weightedDistance } from './edit-distance.ts';
 import { bigramLines, unigrams } from './frequency-data.ts';
 import { LEARNER_ERRORS } from './learner-errors.ts';
@@ -57,12 +58,12 @@ export class SpellingEngine {
   private rankFreq = new Float64Array(0);
   private readonly index: SymSpellIndex;
   /**
-   * Bigram evidence by word id: `followers.get(a).get(b)` is what seeing `a` before candidate `b`
-   * adds to its score, `preceders.get(c).get(b)` what seeing `c` after it adds. Integer keys:
+   * Bigram evidence by word id: `followers.row(a).get(b)` is what seeing `a` before candidate `b`
+   * adds to its score, `preceders.row(c).get(b)` what seeing `c` after it adds. Integer keys:
    * the lookup runs for many candidates of every misspelled word in a text.
    */
-  private readonly followers = new Map<number, Map<number, number>>();
-  private readonly preceders = new Map<number, Map<number, number>>();
+  private readonly followers: BigramTable;
+  private readonly preceders: BigramTable;
   /** Phonetic key ids by word id (0: not computed yet), interned lazily. */
   private phoneticIds = new Int32Array(0);
   private readonly phoneticKeys = new Map<string, number>();
@@ -98,11 +99,37 @@ export class SpellingEngine {
       this.words,
       options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir,
     );
-    for (const line of bigramLines()) {
+    const lines = bigramLines();
+    const pairs = {
+      count: 0,
+      first: new Int32Array(lines.length),
+      second: new Int32Array(lines.length),
+      forFirst: new Float64Array(lines.length),
+      forSecond: new Float64Array(lines.length),
+    };
+    for (const line of lines) {
       const parts = line.split(' ');
-      if (parts.length === 3)
-        this.addBigram(parts[0] as string, parts[1] as string, Math.log(Number(parts[2])));
+      if (parts.length !== 3) continue;
+      const a = this.idOf.get(parts[0] as string);
+      const b = this.idOf.get(parts[1] as string);
+      if (a === undefined || b === undefined) continue;
+      const logCount = Math.log(Number(parts[2]));
+      // How much more often the pair occurs than the word's own frequency would suggest.
+      pairs.first[pairs.count] = a;
+      pairs.second[pairs.count] = b;
+      pairs.forSecond[pairs.count] = 0.35 * (logCount - (this.rankFreq[b] as number) + 10);
+      pairs.forFirst[pairs.count] = 0.35 * (logCount - (this.rankFreq[a] as number) + 10);
+      pairs.count++;
     }
+    const words = this.words.length;
+    const { count, first, second } = pairs;
+    this.followers = BigramTable.build(words, { count, first, second, value: pairs.forSecond });
+    this.preceders = BigramTable.build(words, {
+      count,
+      first: second,
+      second: first,
+      value: pairs.forFirst,
+    });
   }
 
   private readonly learner: ReadonlyMap<string, string>;
@@ -136,8 +163,8 @@ export class SpellingEngine {
     // Candidates seen after the previous word, and before the next one.
     const prevId = previous === undefined ? undefined : this.idOf.get(previous.toLowerCase());
     const nextId = next === undefined ? undefined : this.idOf.get(next.toLowerCase());
-    const follows = prevId === undefined ? undefined : this.followers.get(prevId);
-    const precedes = nextId === undefined ? undefined : this.preceders.get(nextId);
+    const follows = prevId === undefined ? undefined : this.followers.row(prevId);
+    const precedes = nextId === undefined ? undefined : this.preceders.row(nextId);
     const withContext = follows !== undefined || precedes !== undefined;
     const contextCeiling = withContext ? CONTEXT_MAX : 0;
     const { distance: distanceWeight, phonetic: phoneticBonus } = this.weights;
@@ -202,25 +229,8 @@ export class SpellingEngine {
     return scored.slice(0, top);
   }
 
-  private addBigram(first: string, second: string, logCount: number): void {
-    const a = this.idOf.get(first);
-    const b = this.idOf.get(second);
-    if (a === undefined || b === undefined) return;
-    // How much more often the pair occurs than the word's own frequency would suggest.
-    const forSecond = 0.35 * (logCount - (this.rankFreq[b] as number) + 10);
-    const forFirst = 0.35 * (logCount - (this.rankFreq[a] as number) + 10);
-    const follow = this.followers.get(a) ?? new Map<number, number>();
-    this.followers.set(a, follow.set(b, forSecond));
-    const precede = this.preceders.get(b) ?? new Map<number, number>();
-    this.preceders.set(b, precede.set(a, forFirst));
-  }
-
   /** Bigram evidence for candidate `id` between its neighbours' follower/preceder tables. */
-  private contextBonus(
-    id: number,
-    after?: ReadonlyMap<number, number>,
-    before?: ReadonlyMap<number, number>,
-  ): number {
+  private contextBonus(id: number, after?: BigramRow, before?: BigramRow): number {
     const bonus = (after?.get(id) ?? 0) + (before?.get(id) ?? 0);
     return Math.min(CONTEXT_MAX, Math.max(0, bonus));
   }

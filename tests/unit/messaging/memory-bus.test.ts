@@ -339,6 +339,77 @@ describe('MemoryBus batch wait (maxWaitMs)', () => {
   });
 });
 
+describe("MemoryBus retain: 'unconsumed'", () => {
+  const send = async (bus: MemoryBus, topic: string, from: number, n: number) =>
+    (await bus.publisher()).publish(
+      Array.from({ length: n }, (_, i) =>
+        asMessage(topic, spellcheckRequest(`e${from + i}`, from + i), 'k'),
+      ),
+    );
+
+  it('drops what every consuming group has committed past, and keeps what one still needs', async () => {
+    await using bus = new MemoryBus({ partitions: 1, retain: 'unconsumed' });
+    const seen = { a: [] as number[], b: [] as number[] };
+    let holdB = true;
+    const consumer = (group: 'a' | 'b') =>
+      bus.consumeBatches({
+        groupId: group,
+        topics: [TOPIC],
+        decode: anyEnvelopeDecoder,
+        maxBatchSize: 100,
+        retry: { maxRetries: 1_000, initialDelayMs: 1, maxDelayMs: 1 },
+        handleBatch: async (items) => {
+          if (group === 'b' && holdB) throw new TransientError('b is not ready');
+          for (const it of items) seen[group].push(seqOf(it.value));
+        },
+      });
+    await using _a = await consumer('a');
+    await using _b = await consumer('b');
+    await send(bus, TOPIC, 0, 600);
+    await waitFor('a has all', () => seen.a.length === 600);
+    // b has committed nothing: everything is still held.
+    expect(bus.messages(TOPIC)).toHaveLength(600);
+    holdB = false;
+    await waitFor('b has all', () => seen.b.length === 600);
+    await send(bus, TOPIC, 600, 1);
+    await waitFor('both have the last', () => seen.a.length === 601 && seen.b.length === 601);
+    // Dropped in steps of at least 256: what is left is far below what was sent.
+    await waitFor('consumed messages dropped', () => bus.messages(TOPIC).length < 256);
+    expect(seen.a).toEqual(Array.from({ length: 601 }, (_, i) => i));
+    expect(seen.b).toEqual(seen.a);
+    // Offsets go on where they were.
+    await send(bus, TOPIC, 601, 1);
+    await waitFor('a has the next', () => seen.a.length === 602);
+    expect(bus.messages(TOPIC).at(-1)?.offset).toBe('601');
+  });
+
+  it('keeps no message of a topic nobody consumes, but every dead letter', async () => {
+    await using bus = new MemoryBus({ partitions: 1, retain: 'unconsumed' });
+    await send(bus, 'huleedu.unread.v1', 0, 5);
+    await send(bus, `${TOPIC}.DLT`, 0, 5);
+    expect(bus.messages('huleedu.unread.v1')).toEqual([]);
+    expect(bus.messages(`${TOPIC}.DLT`)).toHaveLength(5);
+  });
+
+  it("by default ('all') every message stays for inspection", async () => {
+    await using bus = new MemoryBus({ partitions: 1 });
+    const seen: number[] = [];
+    await using _c = await bus.consumeBatches({
+      groupId: 'g',
+      topics: [TOPIC],
+      decode: anyEnvelopeDecoder,
+      handleBatch: async (items) => {
+        for (const it of items) seen.push(seqOf(it.value));
+      },
+    });
+    await send(bus, TOPIC, 0, 600);
+    await send(bus, 'huleedu.unread.v1', 0, 3);
+    await waitFor('all handled', () => seen.length === 600);
+    expect(bus.messages(TOPIC)).toHaveLength(600);
+    expect(bus.messages('huleedu.unread.v1')).toHaveLength(3);
+  });
+});
+
 describe('MemoryBus poison', () => {
   const bus = new MemoryBus({ partitions: 1 });
   let n = 0;
