@@ -64,6 +64,8 @@ export interface EmbeddedOptions {
    * instead of running initdb (~2 s, ~500 MB at its peak). Default: none.
    */
   pgliteTemplates?: string;
+  /** How a missing template is built (see `openDatabase`); default: in this process. */
+  buildPgliteTemplate?: (dir: string) => Promise<void>;
 }
 
 /** Essays provisioned per publish (and texts stored concurrently while preparing them). */
@@ -105,6 +107,7 @@ export async function runEmbeddedBatch(options: EmbeddedOptions): Promise<Embedd
   await using database = await openDatabase({
     url: options.databaseUrl,
     ...(options.pgliteTemplates ? { pgliteTemplates: options.pgliteTemplates } : {}),
+    ...(options.buildPgliteTemplate ? { buildPgliteTemplate: options.buildPgliteTemplate } : {}),
   });
   const host = await startLifecycleHost({
     bus,

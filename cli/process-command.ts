@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { StatelyInspector } from '../actors/inspect/index.ts';
+import { ensurePgliteTemplate } from '../db/index.ts';
 import { decodeText } from '../services/api/essay-input.ts';
 import { FsContentStore } from '../services/content/store/fs-store.ts';
 import {
@@ -23,6 +24,7 @@ import { SpellingEngine, spellCheckWith } from '../services/spellchecker/spellin
 import { defaultCacheDir } from '../services/spellchecker/spelling/spelling-engine.ts';
 import { type EmbeddedEssay, type EmbeddedReport, runEmbeddedBatch } from './embedded-pipeline.ts';
 import { ProgressLine } from './progress-line.ts';
+import { runScript } from './run-script.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface ProcessArgs {
@@ -168,8 +170,15 @@ export async function processCommand(
   const data = resolve(args.data);
   mkdirSync(data, { recursive: true });
   const cache = defaultCacheDir();
-  if (!existsSync(cache) || !readdirSync(cache).some((f) => /^symspell-en-.*\.bin$/.test(f)))
+  if (!existsSync(cache) || !readdirSync(cache).some((f) => /^symspell-en-.*\.bin$/.test(f))) {
     warn(`building the spelling index (first run only, ~20 s; cached in ${cache})`);
+    // In a process of its own: the build's memory peak is not this run's to carry.
+    await runScript('services/spellchecker/spelling/build-index');
+  }
+  // Likewise the database template (initdb), and before the engine loads here: the machine then
+  // holds the build's peak beside a small process, not beside the loaded engine.
+  const buildTemplate = (dir: string) => runScript('db/build-pglite-template', [dir]);
+  await ensurePgliteTemplate(cache, buildTemplate);
   const engine = new SpellingEngine();
   // Progress while it works (not with --json, whose output is one object).
   const bar = args.json
@@ -188,6 +197,7 @@ export async function processCommand(
     store: new FsContentStore(join(data, 'content'), { sync: false }),
     databaseUrl: `pglite://${join(data, 'pglite')}`,
     pgliteTemplates: cache,
+    buildPgliteTemplate: buildTemplate,
     spellCheck: spellCheckWith(engine),
     onProgress: (done, total) => bar?.update(done, done === total),
     ...(args.timeoutS ? { timeoutMs: args.timeoutS * 1000 } : {}),

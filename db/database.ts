@@ -7,7 +7,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { DependencyUnavailableError } from '../common-core/index.ts';
-import { pgliteTemplateName, seedFromTemplate } from './pglite-template.ts';
+import { ensureTemplate, pgliteTemplateName, seedFromTemplate } from './pglite-template.ts';
 import * as schema from './schema.ts';
 
 /** A Drizzle database on either driver; repositories take this and never know which. */
@@ -39,6 +39,12 @@ export interface OpenDatabaseOptions {
    * none, every new directory runs initdb.
    */
   pgliteTemplates?: string;
+  /**
+   * How a missing template is built in the directory given (initialised, migrated, cleanly
+   * closed). Default: in this process. `huleedu process` runs `db/build-pglite-template` in a
+   * child process instead: initdb peaks at ~600-850 MB resident.
+   */
+  buildPgliteTemplate?: (dir: string) => Promise<void>;
 }
 
 /** host:port/database of a URL, without credentials (for messages). */
@@ -74,6 +80,24 @@ function openPglite(dataDir: string | undefined): PGlite {
   return new PGlite(dataDir, { startParams, initDbStartParams: PGLITE_SETTINGS });
 }
 
+/**
+ * Make sure the migrated PGlite template exists in `cacheDir` (see `pgliteTemplates`), building
+ * it with `build` (default: in this process) when missing; true when it was built now.
+ */
+export async function ensurePgliteTemplate(
+  cacheDir: string,
+  build: (dir: string) => Promise<void> = buildTemplateHere,
+): Promise<boolean> {
+  return (await ensureTemplate(cacheDir, pgliteTemplateName(MIGRATIONS), build)).built;
+}
+
+/** Initialise, migrate and close a cluster in `dir`, in this process. */
+async function buildTemplateHere(dir: string): Promise<void> {
+  const client = openPglite(dir);
+  await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: MIGRATIONS });
+  await client.close();
+}
+
 /** Open (and by default migrate) a database: node-postgres for postgres:// URLs, PGlite otherwise. */
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const shouldMigrate = options.migrate ?? true;
@@ -85,11 +109,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
         where,
         options.pgliteTemplates,
         pgliteTemplateName(MIGRATIONS),
-        async (dir) => {
-          const client = openPglite(dir);
-          await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: MIGRATIONS });
-          await client.close();
-        },
+        options.buildPgliteTemplate ?? buildTemplateHere,
       );
     }
     const client = openPglite(inMemory ? undefined : where);

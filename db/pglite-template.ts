@@ -59,24 +59,7 @@ export async function seedFromTemplate(
     throw new Error(
       `${dataDir} is neither empty nor a PGlite data directory: refusing to write a database into it`,
     );
-  const template = join(cacheDir, templateName);
-  let how: 'copied' | 'built' = 'copied';
-  if (!isPgliteDataDir(template)) {
-    how = 'built';
-    mkdirSync(cacheDir, { recursive: true });
-    const aside = `${template}.tmp-${randomBytes(6).toString('hex')}`;
-    try {
-      await build(aside);
-      try {
-        renameSync(aside, template);
-      } catch (error) {
-        // Another process renamed its template first: use that one.
-        if (!isPgliteDataDir(template)) throw error;
-      }
-    } finally {
-      rmSync(aside, { recursive: true, force: true });
-    }
-  }
+  const { template, built } = await ensureTemplate(cacheDir, templateName, build);
   // Copied aside and renamed: a crash mid-copy leaves no half cluster where a rerun looks.
   const copy = `${dataDir}.tmp-${randomBytes(6).toString('hex')}`;
   try {
@@ -86,5 +69,32 @@ export async function seedFromTemplate(
   } finally {
     rmSync(copy, { recursive: true, force: true });
   }
-  return how;
+  return built ? 'built' : 'copied';
+}
+
+/**
+ * The template's directory in `cacheDir`, built first with `build` when missing (see
+ * `seedFromTemplate`); `built` says whether it was.
+ */
+export async function ensureTemplate(
+  cacheDir: string,
+  templateName: string,
+  build: (dir: string) => Promise<void>,
+): Promise<{ template: string; built: boolean }> {
+  const template = join(cacheDir, templateName);
+  if (isPgliteDataDir(template)) return { template, built: false };
+  mkdirSync(cacheDir, { recursive: true });
+  const aside = `${template}.tmp-${randomBytes(6).toString('hex')}`;
+  try {
+    await build(aside);
+    try {
+      renameSync(aside, template);
+    } catch (error) {
+      // Another process renamed its template first: use that one.
+      if (!isPgliteDataDir(template)) throw error;
+    }
+  } finally {
+    rmSync(aside, { recursive: true, force: true });
+  }
+  return { template, built: true };
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -55,6 +55,47 @@ describe('huleedu process (embedded mode)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('a first run with an empty cache builds the spelling index and the database template in child processes, then runs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smoke-embedded-cold-'));
+    try {
+      const cache = join(dir, 'cache');
+      const r = spawnSync(
+        'npx',
+        [
+          'tsx',
+          'cli/huleedu.ts',
+          'process',
+          'examples/essays',
+          '--data',
+          join(dir, 'data'),
+          '--json',
+        ],
+        {
+          cwd: new URL('../../', import.meta.url).pathname,
+          encoding: 'utf8',
+          timeout: 300_000,
+          env: { ...process.env, HULEEDU_CACHE_DIR: cache },
+        },
+      );
+      expect(r.stderr).toBe(
+        `huleedu process: building the spelling index (first run only, ~20 s; cached in ${cache})\n`,
+      );
+      expect(r.status).toBe(0);
+      const report = JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as {
+        outcome: string;
+      };
+      expect(report.outcome).toBe('completed_successfully');
+      const cached = readdirSync(cache).sort();
+      expect(cached).toHaveLength(2);
+      expect(cached[0]).toMatch(/^pglite-\d+\.\d+\.\d+-[0-9a-f]{12}$/);
+      expect(cached[1]).toMatch(/^symspell-en-.*\.bin$/);
+      // The run's data directory is a copy of the template, now holding the batch.
+      expect(readdirSync(join(dir, 'data', 'pglite'))).toContain('PG_VERSION');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 
   it('leaves out a Latin-1 or binary file, named, and corrects the rest (bug: "Café" came back as "Caf\uFFFD")', () => {
     const dir = mkdtempSync(join(tmpdir(), 'smoke-embedded-enc-'));
