@@ -183,9 +183,8 @@ export class MemoryBus implements MessageBus, AsyncDisposable {
         );
       }
       this.members.add(member);
-      let readers = this.readers.get(topic);
-      if (!readers) this.readers.set(topic, (readers = new Set()));
-      readers.add(groupId);
+      const readers = this.readers.get(topic) ?? new Set<string>();
+      this.readers.set(topic, readers.add(groupId));
     }
     const abort = new AbortController();
     const progress = new ProgressWatch();
