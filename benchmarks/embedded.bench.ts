@@ -20,7 +20,9 @@ import { numberArg, report } from './bench-output.ts';
 import { learnerEssay } from './learner-essay.ts';
 
 const ESSAYS = numberArg('essays', 1_000);
-const LARGE = numberArg('large', 5_000);
+// `--large 0` skips the large run (numberArg takes positive numbers only).
+const LARGE =
+  process.argv[process.argv.indexOf('--large') + 1] === '0' ? 0 : numberArg('large', 5_000);
 const ROOT = join(import.meta.dirname, '..');
 
 /** Run `huleedu process` on `folder`; wall seconds, its JSON report and peak RSS (VmHWM). */

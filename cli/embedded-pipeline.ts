@@ -132,6 +132,9 @@ export async function runEmbeddedBatch(options: EmbeddedOptions): Promise<Embedd
     retry: { maxRetries: 2, initialDelayMs: 10, maxDelayMs: 100 },
     logger,
     registry: new Registry(),
+    // Larger chunks than the distributed default (64): one publish and one lifecycle batch per
+    // 256 results. bench:embedded, 5,000 essays: ~310 -> ~400 essays/s.
+    maxBatchSize: 256,
     onPublished: () => options.onProgress?.(++checked, options.essays.length),
   });
   const publisher = await bus.publisher();
