@@ -3,28 +3,53 @@ import type { Dirent } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type ContentStore, STORAGE_ID, type StoredContent } from './content-store.ts';
+import { PackLog } from './pack-log.ts';
 
 /**
- * File-system store. Objects live at `<root>/<id[0:2]>/<id[2:4]>/<id>`: one file holding the
- * content type, a newline (HTTP forbids it in a header value), then the bytes. One file per
- * object keeps a write to one fsync and a read to one open. Writes are atomic: temp file,
- * fsync, rename, so a file present is a complete object.
+ * File-system store. Objects are appended to pack files under `<root>/packs` (see `PackLog`):
+ * uploads that arrive together share one write and one fsync (group commit), and a pack's
+ * records are whole or cut off at open, never half there.
+ *
+ * Stores written by earlier versions kept one file per object, at
+ * `<root>/<id[0:2]>/<id[2:4]>/<id>` (the content type, a newline, the bytes; written to a temp
+ * file, fsynced, renamed). They are still read: an id the packs do not have is looked up there,
+ * and an upload of an object such a file holds is 'exists'.
  */
 export class FsContentStore implements ContentStore {
   private readonly sync: boolean;
+  private log: Promise<PackLog> | undefined;
+  /** Whether the root holds objects of the one-file-per-object layout (known at first use). */
+  private legacy = false;
 
   /**
-   * @param options.sync fsync each object before it counts as stored (default true): a stored
-   *   object survives a power loss. Without it a write is still atomic and survives the process
-   *   being killed (the kernel has the data), which is what embedded mode promises: its PGlite
-   *   database runs without fsync too, so a synced text would outlive the state that refers to it
-   *   and buy nothing.
+   * @param options.sync fdatasync each group write before its uploads count as stored (default
+   *   true): a stored object survives a power loss. Without it a write is still whole or cut off
+   *   at open, and survives the process being killed (the kernel has the data), which is what
+   *   embedded mode promises: its PGlite database runs without fsync too, so a synced text would
+   *   outlive the state that refers to it and buy nothing.
    */
   constructor(
     private readonly root: string,
     options: { sync?: boolean } = {},
   ) {
     this.sync = options.sync ?? true;
+  }
+
+  /** The pack log, opened on first use (the constructor does no I/O). */
+  private packs(): Promise<PackLog> {
+    this.log ??= (async () => {
+      const entries = await readdir(this.root).catch(() => [] as string[]);
+      this.legacy = entries.some((f) => /^[0-9a-f]{2}$/.test(f));
+      return PackLog.open(join(this.root, 'packs'), {
+        sync: this.sync,
+        maxPackBytes: PACK_BYTES,
+      });
+    })();
+    // A failed open is tried again by the next call (the directory may be fixed meanwhile).
+    this.log.catch(() => {
+      this.log = undefined;
+    });
+    return this.log;
   }
 
   private pathOf(storageId: string): string {
@@ -36,15 +61,15 @@ export class FsContentStore implements ContentStore {
 
   async put(storageId: string, body: Buffer, contentType: string): Promise<'created' | 'exists'> {
     const path = this.pathOf(storageId);
-    if (await exists(path)) return 'exists';
-    await mkdir(join(path, '..'), { recursive: true });
-    const header = Buffer.from(`${contentType.replace(/[\r\n]/g, ' ')}\n`, 'utf8');
-    await writeAtomic(path, Buffer.concat([header, body]), this.sync);
-    return 'created';
+    const log = await this.packs();
+    if (!log.has(storageId) && this.legacy && (await exists(path))) return 'exists';
+    return log.append(storageId, contentType.replace(/[\r\n]/g, ' '), body);
   }
 
   async get(storageId: string): Promise<StoredContent | undefined> {
     const path = this.pathOf(storageId);
+    const found = await (await this.packs()).read(storageId);
+    if (found || !this.legacy) return found;
     try {
       const file = await readFile(path);
       const newline = file.indexOf(10);
@@ -64,7 +89,7 @@ export class FsContentStore implements ContentStore {
       await mkdir(this.root, { recursive: true });
       await writeAtomic(probe, Buffer.from('ok'));
       await rm(probe, { force: true });
-      return true;
+      return (await this.packs()).healthy;
     } catch {
       return false;
     }
@@ -100,7 +125,11 @@ export class FsContentStore implements ContentStore {
     return removed;
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    const log = this.log;
+    this.log = undefined;
+    if (log) await (await log.catch(() => undefined))?.close();
+  }
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -112,12 +141,15 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function writeAtomic(path: string, data: Buffer, sync = true): Promise<void> {
+/** Packs are sealed (their index written, the next begun) at this size. */
+const PACK_BYTES = 64 * 1024 * 1024;
+
+async function writeAtomic(path: string, data: Buffer): Promise<void> {
   const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
   const handle = await open(tmp, 'w');
   try {
     await handle.writeFile(data);
-    if (sync) await handle.sync();
+    await handle.sync();
   } finally {
     await handle.close();
   }

@@ -381,7 +381,7 @@ describe("MemoryBus retain: 'unconsumed'", () => {
     await send(bus, TOPIC, 601, 1);
     await waitFor('a has the next', () => seen.a.length === 602);
     expect(bus.messages(TOPIC).at(-1)?.offset).toBe('601');
-  });
+  }, 120_000);
 
   it('keeps no message of a topic nobody consumes, but every dead letter', async () => {
     await using bus = new MemoryBus({ partitions: 1, retain: 'unconsumed' });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -67,9 +67,9 @@ describe('content service API', () => {
       ids.add(r.json<{ storage_id: string }>().storage_id);
     }
     expect(ids.size).toBe(1);
-    const [id] = [...ids] as [string];
-    const files = readdirSync(join(dir, 'store', id.slice(0, 2), id.slice(2, 4)));
-    expect(files).toEqual([id]);
+    // Stored once: one record in the pack (header 30 bytes, the content type, the body).
+    const pack = readFileSync(join(dir, 'store', 'packs', '1.pack'));
+    expect(pack.length).toBe(30 + 'text/plain'.length + 'same bytes'.length);
   });
 
   it('answers 400 JSON for an empty body and 413 JSON over the limit', async () => {
