@@ -1,4 +1,12 @@
-import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { type FileHandle, mkdir, open, readdir, readFile, rename } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +25,10 @@ import type { StoredContent } from './content-store.ts';
  * its index (`<n>.idx`, id -> offset) is written, so opening reads the indexes and scans only
  * the last pack, whose torn tail (a crash mid-write) is cut off at the last whole record.
  *
- * One process writes a pack directory at a time: `writer.lock` holds its pid; a lock whose
- * process is gone (killed) is taken over, a live one refused with a clear error.
+ * One process writes a pack directory at a time: `writer.lock` holds its pid and host, and the
+ * writer renews it (its mtime) every few seconds. A lock whose process is gone (same host, no
+ * such pid) or that was not renewed for LEASE_MS (another host: a container recreated after a
+ * crash) is taken over; a live one is refused with a clear error.
  */
 export class PackLog {
   private readonly index = new Map<string, Location>();
@@ -29,6 +39,7 @@ export class PackLog {
   private readonly readers = new Map<number, Promise<FileHandle>>();
   private broken: Error | undefined;
   private writes = 0;
+  private readonly lease: NodeJS.Timeout;
 
   private constructor(
     private readonly dir: string,
@@ -36,7 +47,10 @@ export class PackLog {
     private pack: number,
     private writer: FileHandle,
     private size: number,
-  ) {}
+  ) {
+    this.lease = setInterval(() => renewLock(dir), LEASE_MS / 4);
+    this.lease.unref();
+  }
 
   static async open(dir: string, options: PackLogOptions): Promise<PackLog> {
     await mkdir(dir, { recursive: true });
@@ -110,6 +124,7 @@ export class PackLog {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.lease);
     while (this.flushing) await this.flushing;
     await this.writer.close();
     for (const r of this.readers.values()) await (await r).close();
@@ -332,16 +347,29 @@ function takeLock(dir: string): void {
     // empty or half written: its writer died while taking it
   }
   const here = holder.host === undefined || holder.host === hostname();
-  const gone = holder.pid === undefined || holder.pid === process.pid || !alive(holder.pid);
-  if (!here)
+  const renewedMs = Date.now() - statSync(path).mtimeMs;
+  if (!here && renewedMs < LEASE_MS)
     throw new Error(
-      `the content store ${dir} is locked by process ${holder.pid} on ${holder.host}; if that process is gone, remove ${path}`,
+      `the content store ${dir} is in use by process ${holder.pid} on ${holder.host} (lock renewed ${Math.round(renewedMs / 1000)} s ago; taken over once not renewed for ${LEASE_MS / 1000} s)`,
     );
-  if (!gone)
+  const gone = holder.pid === undefined || holder.pid === process.pid || !alive(holder.pid);
+  if (here && !gone)
     throw new Error(
       `the content store ${dir} is in use by process ${holder.pid} (one writer at a time: stop it, or use another directory)`,
     );
   writeFileSync(path, mine);
+}
+
+/** A lock not renewed for this long is another host's process that is gone. */
+const LEASE_MS = 30_000;
+
+function renewLock(dir: string): void {
+  try {
+    const now = new Date();
+    utimesSync(lockPath(dir), now, now);
+  } catch {
+    // removed meanwhile: the next open takes it again
+  }
 }
 
 function releaseLock(dir: string): void {

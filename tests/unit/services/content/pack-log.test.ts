@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -127,6 +135,15 @@ describe('PackLog', () => {
     );
     const again = await PackLog.open(dir, { sync: false, maxPackBytes: 1 << 30 });
     await again.close();
+    // Another host's lock: refused while renewed, taken over once its lease ran out.
+    const lock = join(dir, 'writer.lock');
+    writeFileSync(lock, JSON.stringify({ pid: 1, host: 'elsewhere' }));
+    await expect(PackLog.open(dir, { sync: false, maxPackBytes: 1 << 30 })).rejects.toThrow(
+      /is in use by process 1 on elsewhere \(lock renewed 0 s ago; taken over once not renewed for 30 s\)/,
+    );
+    const longAgo = new Date(Date.now() - 60_000);
+    utimesSync(lock, longAgo, longAgo);
+    await (await PackLog.open(dir, { sync: false, maxPackBytes: 1 << 30 })).close();
     // Released on close.
     expect(readdirSync(dir)).not.toContain('writer.lock');
   });
