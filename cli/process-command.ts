@@ -139,11 +139,41 @@ async function readEssay(path: string): Promise<string> {
   return decoded.text;
 }
 
+/** Write to standard output, waiting while the pipe is full. */
+function writeStdout(chunk: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(chunk, (error) => (error ? reject(error) : resolve()));
+  });
+}
+
+/**
+ * The report as one line of JSON (what `JSON.stringify` gives), written an essay at a time: a
+ * batch of thousands of corrected texts is never one string in memory, nor one buffer queued on
+ * the pipe (its end was the run's memory peak).
+ */
+async function writeJsonLine(
+  report: EmbeddedReport,
+  write: (chunk: string) => Promise<void>,
+): Promise<void> {
+  const { essays, ...rest } = report;
+  const head = JSON.stringify({ batchId: rest.batchId, outcome: rest.outcome });
+  await write(`${head.slice(0, -1)},"essays":[`);
+  for (let i = 0; i < essays.length; i += 64)
+    await write(
+      `${i > 0 ? ',' : ''}${essays
+        .slice(i, i + 64)
+        .map((e) => JSON.stringify(e))
+        .join(',')}`,
+    );
+  await write(`],"seconds":${JSON.stringify(rest.seconds)}}\n`);
+}
+
 /** `huleedu process`: run a folder of essays through the embedded pipeline (no servers). */
 export async function processCommand(
   args: ProcessArgs,
   print: (line: string) => void,
   warn: (line: string) => void = (line) => console.error(`huleedu process: ${line}`),
+  write: (chunk: string) => Promise<void> = writeStdout,
 ): Promise<EmbeddedReport> {
   const input = resolve(args.input);
   const files = essayFiles(input, warn);
@@ -179,7 +209,6 @@ export async function processCommand(
   // holds the build's peak beside a small process, not beside the loaded engine.
   const buildTemplate = (dir: string) => runScript('db/build-pglite-template', [dir]);
   await ensurePgliteTemplate(cache, buildTemplate);
-  const engine = new SpellingEngine();
   // Progress while it works (not with --json, whose output is one object).
   const bar = args.json
     ? undefined
@@ -198,7 +227,9 @@ export async function processCommand(
     databaseUrl: `pglite://${join(data, 'pglite')}`,
     pgliteTemplates: cache,
     buildPgliteTemplate: buildTemplate,
-    spellCheck: spellCheckWith(engine),
+    // Held by the run only: once it returns, the engine (like the closed database) can be
+    // collected before the outputs are built, which is when the process peaks.
+    spellCheck: spellCheckWith(new SpellingEngine()),
     onProgress: (done, total) => bar?.update(done, done === total),
     ...(args.timeoutS ? { timeoutMs: args.timeoutS * 1000 } : {}),
   });
@@ -232,7 +263,7 @@ export async function processCommand(
     writeFileSync(reportFile, renderReport(teacherReport, args.format));
   }
   if (args.json) {
-    print(JSON.stringify(report));
+    await writeJsonLine(report, write);
   } else {
     print(
       `batch ${report.batchId}: ${report.outcome} (${report.essays.length} essays, ${report.seconds.toFixed(2)} s)`,
