@@ -7,7 +7,13 @@ import {
 } from '../../common-core/index.ts';
 import { backoffDelay, sleep } from './backoff.ts';
 import { describeError } from './dead-letter.ts';
-import { type DeliveryContext, DeliveryInterruptedError, deliver, sendToDlt } from './deliver.ts';
+import {
+  type DeliveryContext,
+  DeliveryInterruptedError,
+  deliver,
+  observeQueueLatency,
+  sendToDlt,
+} from './deliver.ts';
 
 /**
  * Take a chunk of messages (one partition, in order) to a durable outcome. Poison is
@@ -23,7 +29,9 @@ export async function deliverBatch<T>(
   const items: BatchItem<T>[] = [];
   for (const message of messages) {
     try {
-      items.push({ value: options.decode(message), message });
+      const value = options.decode(message);
+      observeQueueLatency(value, message, options.groupId, context);
+      items.push({ value, message });
     } catch (error) {
       await sendToDlt(message, describeError(error), options.groupId, 0, context);
     }
@@ -54,7 +62,8 @@ export async function deliverBatch<T>(
       await context.heartbeat?.();
     }
   }
-  // Isolate the culprit: one message at a time, each with the full single-message policy.
+  // Isolate the culprit: one message at a time, each with the full single-message policy (its
+  // queue latency is observed a second time there: rare, and only on this failure path).
   for (const item of items) {
     await deliver(
       item.message,

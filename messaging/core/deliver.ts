@@ -45,6 +45,24 @@ function eventTimestampOf(value: unknown): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
+/** Record how long a decoded event waited, from its `event_timestamp` to now (if it has one). */
+export function observeQueueLatency(
+  value: unknown,
+  message: IncomingMessage,
+  groupId: string,
+  context: DeliveryContext,
+): void {
+  const eventMs = eventTimestampOf(value);
+  if (eventMs === undefined || !context.metrics) return;
+  const latency = ((context.now ?? Date.now)() - eventMs) / 1000;
+  // Clock skew can make this negative; such samples say nothing about the queue.
+  if (latency >= 0)
+    context.metrics.queueLatency.observe(
+      { topic: message.topic, consumer_group: groupId },
+      latency,
+    );
+}
+
 /**
  * Take one message to a durable outcome: decoded and handled, or dead-lettered.
  * Poison (decode error) is dead-lettered at once; a retryable handler error is retried
@@ -57,7 +75,6 @@ export async function deliver<T>(
   context: DeliveryContext,
 ): Promise<DeliveryOutcome> {
   const labels = { topic: message.topic, consumer_group: options.groupId };
-  const now = context.now ?? Date.now;
   let value: T;
   try {
     value = options.decode(message);
@@ -66,12 +83,7 @@ export async function deliver<T>(
     return 'dead_lettered';
   }
 
-  const eventMs = eventTimestampOf(value);
-  if (eventMs !== undefined && context.metrics) {
-    const latency = (now() - eventMs) / 1000;
-    // Clock skew can make this negative; such samples say nothing about the queue.
-    if (latency >= 0) context.metrics.queueLatency.observe(labels, latency);
-  }
+  observeQueueLatency(value, message, options.groupId, context);
 
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   const delivery = { heartbeat: async () => context.heartbeat?.() };

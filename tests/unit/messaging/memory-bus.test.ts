@@ -267,6 +267,29 @@ describe('MemoryBus batch consumption', () => {
   });
 });
 
+describe('MemoryBus batches and metrics', () => {
+  it('observes the queue latency of every event of a batch, as of single deliveries', async () => {
+    const registry = new Registry();
+    await using bus = new MemoryBus({ partitions: 1, metrics: MessagingMetrics.for(registry) });
+    await (await bus.publisher()).publish(
+      Array.from({ length: 7 }, (_, i) => asMessage(TOPIC, spellcheckRequest(`e${i}`, i), 'k')),
+    );
+    let handled = 0;
+    await using _c = await bus.consumeBatches({
+      groupId: 'g',
+      topics: [TOPIC],
+      decode: anyEnvelopeDecoder,
+      handleBatch: async (items) => {
+        handled += items.length;
+      },
+    });
+    await waitFor('all handled', () => handled === 7);
+    expect(await registry.metrics()).toContain(
+      `kafka_message_queue_latency_seconds_count{topic="${TOPIC}",consumer_group="g"} 7`,
+    );
+  });
+});
+
 describe('MemoryBus batch wait (maxWaitMs)', () => {
   /** Chunk sizes handed over when 3 messages come, the loop turns a few times, then 7 more. */
   async function chunkSizes(maxWaitMs: number): Promise<number[]> {
