@@ -472,6 +472,46 @@ describe('deliverBatch', () => {
     ]);
   });
 
+  it('a handler interrupted by shutdown leaves the chunk for redelivery: no retry, no message taken apart', async () => {
+    const { ctx, letters } = context();
+    const sizes: number[] = [];
+    const delivering = deliverBatch(
+      [message('0'), message('1')],
+      {
+        groupId: 'g',
+        topics: ['t'],
+        decode: (m) => m.offset,
+        retry: fast,
+        handleBatch: async (items) => {
+          sizes.push(items.length);
+          throw new DeliveryInterruptedError();
+        },
+      },
+      ctx,
+    );
+    await expect(delivering).rejects.toBeInstanceOf(DeliveryInterruptedError);
+    expect(sizes).toEqual([2]);
+    expect(letters).toEqual([]);
+  });
+
+  it('hands the handler a delivery whose heartbeat reaches the consumer', async () => {
+    const { ctx, heartbeats } = context();
+    await deliverBatch(
+      [message('0')],
+      {
+        groupId: 'g',
+        topics: ['t'],
+        decode: (m) => m.offset,
+        handleBatch: async (_items, delivery) => {
+          await delivery.heartbeat();
+          await delivery.heartbeat();
+        },
+      },
+      ctx,
+    );
+    expect(heartbeats()).toBe(2);
+  });
+
   it('a chunk that is all poison never reaches the handler', async () => {
     const { ctx, letters } = context();
     let calls = 0;
