@@ -11,6 +11,7 @@ import type { IncomingMessage, Logger, OutgoingMessage } from '../common-core/in
 import {
   backoffDelay,
   deadLetterFor,
+  isNotFound,
   type KafkaPublisher,
   KEY_HEADER,
   refusedForGood,
@@ -344,7 +345,12 @@ export async function prepareDurable(
     ack_wait: nanos(30_000),
     max_ack_pending: 2 * batchSize,
   };
-  const info = await jsm.consumers.info(route.stream, route.durable).catch(() => undefined);
+  // Only "no such consumer" means "create it": any other failure (the server away, no such
+  // stream) is thrown, not answered by creating a consumer.
+  const info = await jsm.consumers.info(route.stream, route.durable).catch((error: unknown) => {
+    if (isNotFound(error, 'consumer')) return undefined;
+    throw error;
+  });
   if (!info) {
     await jsm.consumers.add(route.stream, { ...config, deliver_policy: DeliverPolicy.All });
     return;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { HuleEduError, isErrorCode } from '../common-core/index.ts';
 
 import type { TextCorrection } from '../services/api/corrections.ts';
 import type { BatchView, EssaySummary } from '../services/api/views.ts';
@@ -21,16 +22,30 @@ export interface EssayDetail extends EssaySummary {
   corrections: TextCorrection[];
 }
 
-/** An api error answer, with its `HULEEDU_` code and any listed problems. */
-export class ApiError extends Error {
+/**
+ * An api error answer, with its `HULEEDU_` code and any listed problems. An answer that is not
+ * the api's own (a proxy's 502 page, say) gets the code its status means; `answerCode` keeps
+ * what was said (`HTTP_502`).
+ */
+export class ApiError extends HuleEduError {
+  readonly answerCode: string;
+
   constructor(
     readonly status: number,
-    readonly code: string,
+    code: string,
     message: string,
     readonly problems: { name: string; problem: string }[] = [],
   ) {
-    super(message);
+    super(
+      isErrorCode(code)
+        ? code
+        : status === 0 || status >= 500
+          ? 'HULEEDU_DEPENDENCY_UNAVAILABLE'
+          : 'HULEEDU_BAD_REQUEST',
+      message,
+    );
     this.name = 'ApiError';
+    this.answerCode = code;
   }
 }
 

@@ -9,6 +9,7 @@ export * from './enums/essay-status.ts';
 export * from './enums/processing-event.ts';
 export * from './enums/processing-stage.ts';
 export * from './errors/error-codes.ts';
+export * from './errors/find-cause.ts';
 export * from './errors/huleedu-error.ts';
 export * from './errors/named-errors.ts';
 export * from './ports/message-bus.ts';

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { findCause, HuleEduError } from '../common-core/index.ts';
 import type { Db } from './database.ts';
 import { type ColumnSpec, recordset } from './recordset.ts';
 import { rows } from './results.ts';
@@ -81,19 +82,24 @@ export function emptyBatchWrite(): BatchWrite {
   };
 }
 
-/** Thrown inside the transaction when an event of the batch was already applied; it rolls back. */
-export class DuplicateEvent extends Error {
+/**
+ * Thrown inside the transaction when an event of the batch was already applied; it rolls back
+ * (the runtime runs the batch again with a deduplication pre-check: retryable).
+ */
+export class DuplicateEvent extends HuleEduError {
   constructor() {
-    super('an event of the batch was already applied');
+    super('HULEEDU_DUPLICATE_EVENT', 'an event of the batch was already applied');
     this.name = 'DuplicateEvent';
   }
 }
 
 /** Thrown inside the transaction when another writer got there first; it rolls back. */
-export class VersionConflict extends Error {
+export class VersionConflict extends HuleEduError {
   constructor(readonly actors: string[]) {
     super(
+      'HULEEDU_VERSION_CONFLICT',
       `optimistic version conflict for ${actors.length} actor(s): ${actors.slice(0, 5).join(', ')}`,
+      { details: { actors: actors.slice(0, 20) } },
     );
     this.name = 'VersionConflict';
   }
@@ -155,11 +161,12 @@ const TIMER_SET: ColumnSpec<TimerRow> = {
 
 /** Whether `error` (or one of its causes: drizzle wraps driver errors) breaks that unique index. */
 function violates(error: unknown, constraint: string): boolean {
-  for (let e = error; e instanceof Error; e = e.cause) {
-    const pgError = e as { code?: unknown; constraint?: unknown };
-    if (pgError.code === '23505' && pgError.constraint === constraint) return true;
-  }
-  return false;
+  return (
+    findCause(error, (e) => {
+      const pgError = e as { code?: unknown; constraint?: unknown };
+      return pgError.code === '23505' && pgError.constraint === constraint;
+    }) !== undefined
+  );
 }
 
 /** The snapshot table's key: a violation on insert means another writer created the actor. */

@@ -21,4 +21,5 @@ export * from './nats/jetstream-bus.ts';
 export * from './nats/jetstream-consumer.ts';
 export * from './nats/jetstream-publisher.ts';
 export * from './nats/nats-connection.ts';
+export * from './nats/not-found.ts';
 export * from './nats/stream-admin.ts';

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { jetstreamManager } from '@nats-io/jetstream';
 import pg from 'pg';
 import { bootstrapTopics } from '../cli/topics-command.ts';
+import { DependencyUnavailableError } from '../common-core/index.ts';
 import { connectNats } from '../messaging/index.ts';
 import {
   type BrokerLayout,
@@ -47,7 +48,8 @@ function say(msg: string): void {
   console.log(`[infra] ${msg}`);
 }
 
-class InfraError extends Error {}
+/** Infrastructure that cannot be brought up here (a missing tool, a broker that dies). */
+class InfraError extends DependencyUnavailableError {}
 
 function have(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;

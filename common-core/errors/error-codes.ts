@@ -95,6 +95,21 @@ export const ErrorCodes = {
     http: 500,
     summary: 'an essay failed critically (its content is gone for good)',
   },
+  HULEEDU_DUPLICATE_EVENT: {
+    retryable: true,
+    http: 409,
+    summary: 'an event of the batch was applied before (the batch runs again, deduplicated)',
+  },
+  HULEEDU_VERSION_CONFLICT: {
+    retryable: true,
+    http: 409,
+    summary: 'another writer changed the actor first (optimistic version check)',
+  },
+  HULEEDU_USAGE: {
+    retryable: false,
+    http: 400,
+    summary: 'the command line is not one the command takes',
+  },
   HULEEDU_MESSAGE_REFUSED: {
     retryable: false,
     http: 500,
@@ -103,3 +118,8 @@ export const ErrorCodes = {
 } as const satisfies Record<string, { retryable: boolean; http: number; summary: string }>;
 
 export type ErrorCode = keyof typeof ErrorCodes;
+
+/** Whether `code` is one of the table's codes (answers from outside carry any string). */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(ErrorCodes, code);
+}

@@ -1,5 +1,6 @@
 import { type JetStreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
+import { isNotFound } from './not-found.ts';
 
 export interface EnsureStreamOptions {
   name: string;
@@ -24,7 +25,7 @@ export async function ensureStream(
     await jsm.streams.update(options.name, config);
     return 'updated';
   } catch (error) {
-    if (!/not found/i.test((error as Error).message)) throw error;
+    if (!isNotFound(error, 'stream')) throw error;
     await jsm.streams.add({
       name: options.name,
       storage: StorageType.File,

@@ -1,4 +1,9 @@
-import type { JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import {
+  JetStreamApiCodes,
+  JetStreamApiError,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -541,12 +546,19 @@ describe('prepareDurable (fake JetStream manager)', () => {
     ack_floor: { stream_seq: number };
     config: { max_ack_pending: number };
   };
-  const manager = (info: Info | undefined) => {
+  /** The durable's info; undefined: JetStream's "consumer not found"; an Error: that failure. */
+  const manager = (info: Info | undefined | Error) => {
     const calls: string[] = [];
     const jsm = {
       consumers: {
         info: async () => {
-          if (!info) throw new Error('consumer not found');
+          if (info instanceof Error) throw info;
+          if (!info)
+            throw new JetStreamApiError({
+              code: 404,
+              err_code: JetStreamApiCodes.ConsumerNotFound,
+              description: 'consumer not found',
+            });
           return info;
         },
         add: async (stream: string, config: Record<string, unknown>) => {
@@ -576,6 +588,13 @@ describe('prepareDurable (fake JetStream manager)', () => {
       max_ack_pending: 200,
       deliver_policy: 'all',
     });
+  });
+
+  it('creates nothing when the durable could not be looked up for another reason (the server away)', async () => {
+    const away = new Error('TIMEOUT');
+    const { jsm, calls } = manager(away);
+    await expect(prepareDurable(jsm, route, 100, silentLogger)).rejects.toBe(away);
+    expect(calls).toEqual([]);
   });
 
   it('takes over a durable with nothing unacked as it is, adjusting only max_ack_pending', async () => {

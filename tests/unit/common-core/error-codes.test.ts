@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes } from '../../../common-core/index.ts';
+import { ErrorCodes, isErrorCode } from '../../../common-core/index.ts';
 import { settingNames } from '../../../deploy/settings-catalogue.ts';
 import { sourceFiles } from '../../helpers/source-files.ts';
 
@@ -40,6 +40,24 @@ describe('error codes', () => {
         if (!known.has(m[0])) unknown.push(`${relative(ROOT, file)}: ${m[0]}`);
     }
     expect(unknown).toEqual([]);
+  });
+
+  it('every error class of the platform is a HuleEduError (a code, a retry flag), but HuleEduError itself', () => {
+    const plain: string[] = [];
+    for (const file of SOURCE_DIRS.flatMap((d) => sources(join(ROOT, d)))) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/class (\w+) extends (Error|TypeError|RangeError)\b/g))
+        if (m[1] !== 'HuleEduError') plain.push(`${relative(ROOT, file)}: ${m[1]} extends ${m[2]}`);
+    }
+    expect(plain).toEqual([]);
+  });
+
+  it('isErrorCode knows the table and nothing else', () => {
+    expect(isErrorCode('HULEEDU_NOT_FOUND')).toBe(true);
+    expect(isErrorCode('HULEEDU_NOT_A_CODE')).toBe(false);
+    expect(isErrorCode('HTTP_502')).toBe(false);
+    expect(isErrorCode('toString')).toBe(false);
+    expect(isErrorCode(undefined)).toBe(false);
   });
 
   it('each code states whether a retry can help, an HTTP status and a summary', () => {
