@@ -79,15 +79,17 @@ export async function startLifecycleHost(options: LifecycleHostOptions): Promise
     ...(options.observer ? { observer: options.observer } : {}),
   });
   const publisher: MessagePublisher = await options.bus.publisher();
+  // Each component's defaults are its own (stated once, where the option is): the host only
+  // passes on what it was given.
   const relay = new OutboxRelay(outboxRepository, publisher, options.logger, {
-    idleMs: options.relayIdleMs ?? 100,
+    idleMs: options.relayIdleMs,
     retainSentMs: options.outboxRetainSentMs,
     pruneEveryMs: options.outboxPruneEveryMs,
   });
   // One host of the consumer group fires the timers at a time.
   const timerLease = new AdvisoryLease(options.database.db, `huleedu.timers.${options.groupId}`);
   const timers = new TimerPoller(outboxRepository, runtime, options.logger, {
-    intervalMs: options.timerIntervalMs ?? 250,
+    intervalMs: options.timerIntervalMs,
     lease: timerLease,
   });
   /**
@@ -128,8 +130,8 @@ export async function startLifecycleHost(options: LifecycleHostOptions): Promise
   const consumer: MessageConsumer = await options.bus.consumeBatches<Delivery[]>({
     groupId: options.groupId,
     topics: options.topics ?? LIFECYCLE_TOPICS,
-    maxBatchSize: options.maxBatchSize ?? 500,
-    maxWaitMs: options.maxBatchWaitMs ?? 0,
+    ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
+    ...(options.maxBatchWaitMs === undefined ? {} : { maxWaitMs: options.maxBatchWaitMs }),
     decode: (message) => routeMessage(message, options.essayDefaults),
     handleBatch: async (items) => {
       const result = await runtime.process(items.flatMap((i) => i.value));

@@ -4,8 +4,8 @@ import { sleep } from '../../messaging/index.ts';
 
 export interface OutboxRelayOptions {
   batchSize?: number;
-  /** Pause when the outbox is empty. */
-  idleMs?: number;
+  /** Pause when the outbox is empty; default 100 ms. */
+  idleMs?: number | undefined;
   /**
    * Sent rows older than this are pruned (default 1 h). 0 keeps none: each row is deleted in
    * the transaction that published it (see `SentRows`), the cheapest for the database.
@@ -78,7 +78,7 @@ export class OutboxRelay {
         }
         await new Promise<void>((resolve) => {
           this.wake = resolve;
-          void sleep(this.options.idleMs ?? 200, this.abort.signal).then(resolve);
+          void sleep(this.options.idleMs ?? 100, this.abort.signal).then(resolve);
         });
       }
     })();

@@ -23,7 +23,7 @@ export class TimerPoller {
     private readonly runtime: ActorRuntime,
     private readonly logger: Logger,
     private readonly options: {
-      intervalMs?: number;
+      intervalMs?: number | undefined;
       batchSize?: number;
       now?: () => Date;
       lease?: { held(): Promise<boolean> };
