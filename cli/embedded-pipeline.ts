@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
-import { startLifecycleHost } from '../actors/lifecycle/host.ts';
+import { type LifecycleHost, startLifecycleHost } from '../actors/lifecycle/host.ts';
 import type { RuntimeObserver } from '../actors/runtime/index.ts';
 import {
   type BatchPhaseOutcomeV1,
@@ -10,6 +10,7 @@ import {
   encodeEnvelope,
   HuleEduError,
   type Logger,
+  type MessagePublisher,
   makeEnvelope,
   ProcessingEvent,
   topicName,
@@ -89,6 +90,13 @@ function localContent(store: ContentStore) {
   };
 }
 
+/** A batch's ids: the batch's, the correlation's, and each essay's (by its position). */
+interface BatchPlan {
+  batchId: string;
+  correlationId: string;
+  essays: { name: string; essayId: string }[];
+}
+
 /**
  * The whole platform in one process: in-memory bus, PGlite, the content store, the spell-checker
  * worker and the lifecycle host — the same code as the distributed services, wired to embedded
@@ -98,13 +106,39 @@ function localContent(store: ContentStore) {
  */
 export async function runEmbeddedBatch(options: EmbeddedOptions): Promise<EmbeddedReport> {
   const started = performance.now();
-  const logger = options.logger ?? silentLogger;
+  const batchId = randomUUID();
+  const plan: BatchPlan = {
+    batchId,
+    correlationId: randomUUID(),
+    essays: options.essays.map((e, i) => ({
+      name: e.name,
+      essayId: `${batchId}-${String(i + 1).padStart(4, '0')}`,
+    })),
+  };
+  await using platform = await startPlatform(options);
+  // Before anything is published: the memory bus keeps nothing for a group that is not there.
+  await using outcome = await watchOutcome(platform.bus, batchId);
   // No cap by default: the run ends when the batch does. An essay that cannot be processed
   // fails on its own (its result timeout, then its attempts), so the batch always concludes.
-  const timeoutMs = options.timeoutMs ?? Number.POSITIVE_INFINITY;
+  using deadline = timeLimit(batchId, options.timeoutMs);
+  await registerBatch(platform.publisher, plan);
+  await provisionEssays(platform.publisher, options, plan);
+  const announced = await Promise.race([outcome.announced, deadline.expired]);
+  const essays = await collectReports(platform.host, options.store, plan, deadline.expired);
+  return {
+    batchId,
+    outcome: announced.data.phase_status,
+    essays,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** The bus, the database, the lifecycle host and the spell-checker worker, running. */
+async function startPlatform(options: EmbeddedOptions) {
+  const logger = options.logger ?? silentLogger;
   // Holding only the work in flight: a batch of thousands of essays in bounded memory.
-  await using bus = new MemoryBus({ partitions: 3, retain: 'unconsumed' });
-  await using database = await openDatabase({
+  const bus = new MemoryBus({ partitions: 3, retain: 'unconsumed' });
+  const database = await openDatabase({
     url: options.databaseUrl,
     ...(options.pgliteTemplates ? { pgliteTemplates: options.pgliteTemplates } : {}),
     ...(options.buildPgliteTemplate ? { buildPgliteTemplate: options.buildPgliteTemplate } : {}),
@@ -138,135 +172,153 @@ export async function runEmbeddedBatch(options: EmbeddedOptions): Promise<Embedd
     onPublished: () => options.onProgress?.(++checked, options.essays.length),
   });
   const publisher = await bus.publisher();
+  return {
+    bus,
+    host,
+    publisher,
+    async [Symbol.asyncDispose]() {
+      await worker.close();
+      await host.close();
+      await bus.close();
+      await database.close();
+    },
+  };
+}
 
-  const batchId = randomUUID();
-  const correlationId = randomUUID();
-  const essays = options.essays.map((e, i) => ({
-    name: e.name,
-    essayId: `${batchId}-${String(i + 1).padStart(4, '0')}`,
-  }));
-
-  // The batch actor starts the phase itself once every essay is provisioned; watch for the
-  // outcome it announces.
-  let announced: (env: EventEnvelope<BatchPhaseOutcomeV1>) => void = () => {};
-  const outcome = new Promise<EventEnvelope<BatchPhaseOutcomeV1>>((r) => {
-    announced = r;
+/** The batch actor starts the phase itself once every essay is provisioned: its outcome. */
+async function watchOutcome(bus: MemoryBus, batchId: string) {
+  let resolve: (env: EventEnvelope<BatchPhaseOutcomeV1>) => void = () => {};
+  const announced = new Promise<EventEnvelope<BatchPhaseOutcomeV1>>((r) => {
+    resolve = r;
   });
-  const decodeOutcome = envelopeDecoder(BatchPhaseOutcomeV1Schema);
-  const orchestrator = await bus.consume({
+  const decode = envelopeDecoder(BatchPhaseOutcomeV1Schema);
+  const consumer = await bus.consume({
     groupId: 'embedded-outcome-watch',
     topics: [topicName(ProcessingEvent.ELS_BATCH_PHASE_OUTCOME)],
-    decode: decodeOutcome,
+    decode,
     handle: async (env) => {
-      if (env.data.batch_id === batchId) announced(env);
+      if (env.data.batch_id === batchId) resolve(env);
     },
   });
+  return { announced, [Symbol.asyncDispose]: () => consumer.close() };
+}
 
+/** A promise that rejects once `timeoutMs` passed (never, without one); disposed, it stops. */
+function timeLimit(batchId: string, timeoutMs = Number.POSITIVE_INFINITY) {
   let timer: NodeJS.Timeout | undefined;
-  try {
-    const now = () => new Date().toISOString();
-    const registered = makeEnvelope({
-      event: ProcessingEvent.BATCH_ESSAYS_REGISTERED,
-      sourceService: 'huleedu-cli',
-      correlationId,
-      data: {
-        event_name: ProcessingEvent.BATCH_ESSAYS_REGISTERED,
-        entity_ref: { entity_id: batchId, entity_type: 'batch', parent_id: null },
-        timestamp: now(),
-        batch_id: batchId,
-        expected_essay_count: essays.length,
-        essay_ids: essays.map((e) => e.essayId),
-        course_code: null,
-        language: 'en',
-        pipeline: ['spellcheck'],
-      },
-    });
-    await publisher.publish([
-      {
-        topic: registered.event_type,
-        key: batchId,
-        value: encodeEnvelope(registered),
-        id: registered.event_id,
-      },
-    ]);
-    const content = localContent(options.store);
-    for (let from = 0; from < essays.length; from += PROVISION_CHUNK) {
-      const chunk = essays.slice(from, from + PROVISION_CHUNK);
-      const textIds = await mapInOrder(chunk, STORE_CONCURRENCY, (_e, i) =>
-        (options.essays[from + i] as EmbeddedEssay).read().then((text) => content.storeText(text)),
-      );
-      await publisher.publish(
-        chunk.map((e, i) => {
-          const provisioned = makeEnvelope({
-            event: ProcessingEvent.ESSAY_CONTENT_PROVISIONED,
-            sourceService: 'huleedu-cli',
-            correlationId,
-            data: {
-              event_name: ProcessingEvent.ESSAY_CONTENT_PROVISIONED,
-              entity_ref: { entity_id: e.essayId, entity_type: 'essay', parent_id: batchId },
-              timestamp: now(),
-              batch_id: batchId,
-              text_storage_id: textIds[i] as string,
-              original_file_name: e.name,
-            },
-          });
-          return {
-            topic: provisioned.event_type,
-            key: e.essayId,
-            value: encodeEnvelope(provisioned),
-            id: provisioned.event_id,
-          };
-        }),
-      );
-    }
-
-    const timedOut = new Promise<never>((_, reject) => {
-      if (!Number.isFinite(timeoutMs)) return;
-      timer = setTimeout(
-        () =>
-          reject(
-            new Error(
-              `batch ${batchId} did not finish within --timeout ${timeoutMs / 1000} s (the data in the store is consistent: run again to finish it)`,
-            ),
+  const expired = new Promise<never>((_, reject) => {
+    if (!Number.isFinite(timeoutMs)) return;
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `batch ${batchId} did not finish within --timeout ${timeoutMs / 1000} s (the data in the store is consistent: run again to finish it)`,
           ),
-        timeoutMs,
-      );
-    });
-    const announcedOutcome = await Promise.race([outcome, timedOut]);
-    // The outcome follows the essays' last steps; their states are read once they are final.
-    const reports = await mapInOrder(essays, STORE_CONCURRENCY, async (e) => {
-      let s = await host.runtime.read('essay', e.essayId);
-      while (!s || !CONCLUDED_ESSAY_STATUSES.has(String(s.snapshot.value))) {
-        await Promise.race([new Promise((r) => setTimeout(r, 20)), timedOut]);
-        s = await host.runtime.read('essay', e.essayId);
-      }
-      const ctx = s.snapshot.context as {
-        correctedTextStorageId: string | null;
-        correctionsMade: number | null;
-        error: { code: string; message: string } | null;
-      };
-      const corrected = ctx.correctedTextStorageId
-        ? await options.store.get(ctx.correctedTextStorageId)
-        : undefined;
-      return {
-        name: e.name,
-        essayId: e.essayId,
-        status: String(s.snapshot.value),
-        correctionsMade: ctx.correctionsMade,
-        correctedText: corrected ? corrected.body.toString('utf8') : null,
-        error: ctx.error,
-      } satisfies EmbeddedEssayReport;
-    });
-    return {
-      batchId,
-      outcome: announcedOutcome.data.phase_status,
-      essays: reports,
-      seconds: (performance.now() - started) / 1000,
-    };
-  } finally {
-    clearTimeout(timer);
-    await orchestrator.close();
-    await worker.close();
-    await host.close();
+        ),
+      timeoutMs,
+    );
+  });
+  // Raced only once the essays are provisioned: until then a rejection has no taker yet.
+  expired.catch(() => {});
+  return { expired, [Symbol.dispose]: () => clearTimeout(timer) };
+}
+
+async function registerBatch(publisher: MessagePublisher, plan: BatchPlan): Promise<void> {
+  const registered = makeEnvelope({
+    event: ProcessingEvent.BATCH_ESSAYS_REGISTERED,
+    sourceService: 'huleedu-cli',
+    correlationId: plan.correlationId,
+    data: {
+      event_name: ProcessingEvent.BATCH_ESSAYS_REGISTERED,
+      entity_ref: { entity_id: plan.batchId, entity_type: 'batch', parent_id: null },
+      timestamp: new Date().toISOString(),
+      batch_id: plan.batchId,
+      expected_essay_count: plan.essays.length,
+      essay_ids: plan.essays.map((e) => e.essayId),
+      course_code: null,
+      language: 'en',
+      pipeline: ['spellcheck'],
+    },
+  });
+  await publisher.publish([
+    {
+      topic: registered.event_type,
+      key: plan.batchId,
+      value: encodeEnvelope(registered),
+      id: registered.event_id,
+    },
+  ]);
+}
+
+/** Store each text and announce it, a chunk at a time (texts read as they are stored). */
+async function provisionEssays(
+  publisher: MessagePublisher,
+  options: EmbeddedOptions,
+  plan: BatchPlan,
+): Promise<void> {
+  const content = localContent(options.store);
+  for (let from = 0; from < plan.essays.length; from += PROVISION_CHUNK) {
+    const chunk = plan.essays.slice(from, from + PROVISION_CHUNK);
+    const textIds = await mapInOrder(chunk, STORE_CONCURRENCY, (_e, i) =>
+      (options.essays[from + i] as EmbeddedEssay).read().then((text) => content.storeText(text)),
+    );
+    await publisher.publish(
+      chunk.map((e, i) => {
+        const provisioned = makeEnvelope({
+          event: ProcessingEvent.ESSAY_CONTENT_PROVISIONED,
+          sourceService: 'huleedu-cli',
+          correlationId: plan.correlationId,
+          data: {
+            event_name: ProcessingEvent.ESSAY_CONTENT_PROVISIONED,
+            entity_ref: { entity_id: e.essayId, entity_type: 'essay', parent_id: plan.batchId },
+            timestamp: new Date().toISOString(),
+            batch_id: plan.batchId,
+            text_storage_id: textIds[i] as string,
+            original_file_name: e.name,
+          },
+        });
+        return {
+          topic: provisioned.event_type,
+          key: e.essayId,
+          value: encodeEnvelope(provisioned),
+          id: provisioned.event_id,
+        };
+      }),
+    );
   }
+}
+
+/**
+ * Each essay's final state and corrected text. The outcome follows the essays' last steps; an
+ * essay's state is read again until it is final.
+ */
+function collectReports(
+  host: LifecycleHost,
+  store: ContentStore,
+  plan: BatchPlan,
+  expired: Promise<never>,
+): Promise<EmbeddedEssayReport[]> {
+  return mapInOrder(plan.essays, STORE_CONCURRENCY, async (e) => {
+    let s = await host.runtime.read('essay', e.essayId);
+    while (!s || !CONCLUDED_ESSAY_STATUSES.has(String(s.snapshot.value))) {
+      await Promise.race([new Promise((r) => setTimeout(r, 20)), expired]);
+      s = await host.runtime.read('essay', e.essayId);
+    }
+    const ctx = s.snapshot.context as {
+      correctedTextStorageId: string | null;
+      correctionsMade: number | null;
+      error: { code: string; message: string } | null;
+    };
+    const corrected = ctx.correctedTextStorageId
+      ? await store.get(ctx.correctedTextStorageId)
+      : undefined;
+    return {
+      name: e.name,
+      essayId: e.essayId,
+      status: String(s.snapshot.value),
+      correctionsMade: ctx.correctionsMade,
+      correctedText: corrected ? corrected.body.toString('utf8') : null,
+      error: ctx.error,
+    };
+  });
 }
