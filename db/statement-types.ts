@@ -1,5 +1,5 @@
 // The shapes a statement and its result take, for both drivers: a leaf every write-path file
-// may import without importing the transaction logic (statements.ts).
+// may import without importing the transaction logic (statements.ts) or a driver (drivers/).
 
 /** SQL text with numbered parameters ($1, $2, ...) and their values, as both drivers take it. */
 export interface Statement {
