@@ -1,6 +1,7 @@
 import {
   derivedUuid,
   type EventEnvelope,
+  encodeEnvelope,
   makeEnvelope,
   type OutgoingMessage,
   ProcessingEvent,
@@ -14,7 +15,7 @@ export const API_SOURCE_SERVICE = 'huleedu-api';
  * Kafka topic of that name), the dedup id its event id.
  */
 function asMessage(env: EventEnvelope<unknown>, key: string): OutgoingMessage {
-  return { topic: env.event_type, key, value: Buffer.from(JSON.stringify(env)), id: env.event_id };
+  return { topic: env.event_type, key, value: encodeEnvelope(env), id: env.event_id };
 }
 
 /**
