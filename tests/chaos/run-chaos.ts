@@ -315,7 +315,9 @@ async function main(): Promise<number> {
     const mischief = (async () => {
       while ((await finished().catch(() => 0)) < Math.min(essays / 4, 200) && Date.now() < deadline)
         await sleep(500);
-      const publisher = await KafkaPublisher.connect(kafka);
+      // The broker or NATS may be down for their own fault right now (bug: the run failed with
+      // ECONNREFUSED when this connect met the broker's SIGKILL): connects wait like the rest.
+      const publisher = await untilDone(() => KafkaPublisher.connect(kafka));
       try {
         for (const topic of consumedTopics) {
           const delivered = await untilDone(() => readWholeTopic(kafka, topic));
@@ -341,7 +343,9 @@ async function main(): Promise<number> {
           await untilDone(() => publisher.publish([m]));
           poisonSent++;
         }
-        const nc = await connectNats([natsServer?.address as string], 'chaos-poison');
+        const nc = await untilDone(() =>
+          connectNats([natsServer?.address as string], 'chaos-poison'),
+        );
         try {
           const js = new JetStreamPublisher(nc);
           for (const subject of edgeSubjects)
