@@ -252,7 +252,7 @@ export class SpellingEngine {
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i];
       if (token?.kind !== 'word') continue;
-      for (const part of splitHyphens(token.text, token.start)) {
+      for (const part of this.partsToCheck(token.text, token.start)) {
         const fix = this.correctWord(
           part.text,
           text,
@@ -277,6 +277,22 @@ export class SpellingEngine {
       last = c.end;
     }
     return { correctedText: out + text.slice(last), corrections };
+  }
+
+  /**
+   * The parts of a word to check: the word itself, or for a hyphenated compound the parts that
+   * are not right as they are. A compound the lexicon has whole ("mother-in-law"), a doubled word
+   * ("yo-yo", "so-so") and a prefix before a hyphen ("ex-wife", "pre-school", "non-profit") are
+   * right: checked alone, "ex" became "exp" and "yo" "you" (false alarms a teacher sees).
+   */
+  private partsToCheck(word: string, start: number): { text: string; start: number }[] {
+    const parts = splitHyphens(word, start);
+    if (parts.length === 1 || this.isWord(word)) return parts.length === 1 ? parts : [];
+    const lower = parts.map((p) => p.text.toLowerCase());
+    if (lower.every((p) => p === lower[0])) return [];
+    return parts.filter(
+      (_, i) => !(i < parts.length - 1 && HYPHEN_PREFIXES.has(lower[i] as string)),
+    );
   }
 
   private correctWord(
@@ -359,6 +375,45 @@ function loadIndex(words: readonly string[], cacheDir: string | null): SymSpellI
   }
   return index;
 }
+
+/** Prefixes written with a hyphen ("ex-wife", "pre-school", "self-aware"): words before one. */
+const HYPHEN_PREFIXES = new Set([
+  'anti',
+  'bi',
+  'co',
+  'counter',
+  'de',
+  'e',
+  'ex',
+  'inter',
+  'intra',
+  'macro',
+  'mega',
+  'micro',
+  'mid',
+  'mini',
+  'multi',
+  'neo',
+  'non',
+  'out',
+  'over',
+  'post',
+  'pre',
+  'pro',
+  'pseudo',
+  'quasi',
+  're',
+  'self',
+  'semi',
+  'sub',
+  'super',
+  'tri',
+  'ultra',
+  'un',
+  'under',
+  'vice',
+  'x',
+]);
 
 function splitHyphens(word: string, start: number): { text: string; start: number }[] {
   if (!word.includes('-')) return [{ text: word, start }];

@@ -58,6 +58,23 @@ describe('SpellingEngine.check', () => {
     expect(engine.check('a well-knwon fact').correctedText).toBe('a well-known fact');
   });
 
+  it('checks a hyphenated compound whole first: prefixes and doubled words stay (bug: "ex-wife" became "exp-wife", "yo-yo" "you-you")', () => {
+    for (const right of [
+      'His ex-wife came.',
+      'A yo-yo and a so-so film.',
+      'Pre-school children.',
+      'A non-profit group.',
+      'She was self-aware.',
+      'A mother-in-law.',
+      'The anti-war march.',
+    ])
+      expect(engine.check(right, 'en').corrections, right).toEqual([]);
+    // A misspelled part is still corrected, and a misspelled word that is not a prefix too.
+    expect(engine.check('A tripple-decker bus.', 'en').correctedText).toBe('A triple-decker bus.');
+    expect(engine.check('He was self-awre.', 'en').correctedText).toBe('He was self-aware.');
+    expect(engine.check('An ex-wief.', 'en').correctedText).toBe('An ex-wife.');
+  });
+
   it('applies the learner dictionary only to non-words, with its source', () => {
     const r = engine.check('I got alot of presents.');
     expect(r.correctedText).toBe('I got a lot of presents.');
