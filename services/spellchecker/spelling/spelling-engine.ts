@@ -137,7 +137,7 @@ export class SpellingEngine {
   /** True when the (single) word is spelled correctly. */
   isWord(word: string): boolean {
     const lower = word.toLowerCase();
-    if (this.idOf.has(lower)) return true;
+    if (this.idOf.has(lower) || SHORT_WORDS.has(lower)) return true;
     const c = CONTRACTION.exec(lower.replace(/\u2019/g, "'"));
     return c !== null && this.idOf.has(c[1] as string);
   }
@@ -305,6 +305,8 @@ export class SpellingEngine {
     if (word.length < 2 || this.isWord(word)) return undefined;
     // ALL-CAPS tokens are acronyms; an unknown Capitalised word mid-sentence is probably a name.
     if (word === word.toUpperCase()) return undefined;
+    // Mixed case after the first letter ("pH", "eBay", "iPhone") is a unit or a name, not a typo.
+    if (/[A-Z]/.test(word.slice(1))) return undefined;
     if (word.charAt(0) !== word.charAt(0).toLowerCase() && !startsSentence(text, start))
       return undefined;
     if (/[^A-Za-z'\u2019]/.test(word)) return undefined; // accented or foreign words: leave alone
@@ -375,6 +377,44 @@ function loadIndex(words: readonly string[], cacheDir: string | null): SymSpellI
   }
   return index;
 }
+
+/**
+ * Real short words the lexicon leaves out (its one- and two-letter entries are mostly
+ * abbreviations, dropped so that they are not suggested for typos): accepted, never suggested.
+ * Checked as misspellings, "oh" became "on", "hi" "he", "ok" "oak", "ad" "add", "ye" "eye".
+ */
+const SHORT_WORDS = new Set([
+  'ad',
+  'ah',
+  'aw',
+  'ax',
+  'ay',
+  'eh',
+  'em',
+  'en',
+  'er',
+  'ex',
+  'ha',
+  'hi',
+  'hm',
+  'ho',
+  'id',
+  'lo',
+  'ma',
+  'mu',
+  'nu',
+  'oh',
+  'ok',
+  'ow',
+  'ox',
+  'pa',
+  'pi',
+  'uh',
+  'um',
+  'xi',
+  'ye',
+  'yo',
+]);
 
 /** Prefixes written with a hyphen ("ex-wife", "pre-school", "self-aware"): words before one. */
 const HYPHEN_PREFIXES = new Set([

@@ -75,6 +75,20 @@ describe('SpellingEngine.check', () => {
     expect(engine.check('An ex-wief.', 'en').correctedText).toBe('An ex-wife.');
   });
 
+  it('leaves real short words and mixed-case tokens alone (bug: "oh" -> "on", "ok" -> "oak", "an ad" -> "an add", "pH" -> "path")', () => {
+    for (const right of [
+      'Oh, hi! It is ok.',
+      'An ad hoc plan and an ad in the paper.',
+      'Hear ye, hear ye.',
+      'The pH of the water.',
+      'I sold it on eBay with my iPhone.',
+      'My ex said um and uh.',
+    ])
+      expect(engine.check(right, 'en').corrections, right).toEqual([]);
+    // Short typos that are not words are still corrected.
+    expect(engine.check('I went ot the park.', 'en').correctedText).not.toContain(' ot ');
+  });
+
   it('applies the learner dictionary only to non-words, with its source', () => {
     const r = engine.check('I got alot of presents.');
     expect(r.correctedText).toBe('I got a lot of presents.');
