@@ -88,7 +88,15 @@ export async function ensurePgliteTemplate(
   cacheDir: string,
   build: (dir: string) => Promise<void> = buildTemplateHere,
 ): Promise<boolean> {
-  return (await ensureTemplate(cacheDir, pgliteTemplateName(MIGRATIONS), build)).built;
+  return (await ensureTemplate(cacheDir, templateName(), build)).built;
+}
+
+let templateNameOnce: string | undefined;
+
+/** The template's name, hashed from the migrations once per process (both callers need it). */
+function templateName(): string {
+  templateNameOnce ??= pgliteTemplateName(MIGRATIONS);
+  return templateNameOnce;
 }
 
 /** Initialise, migrate and close a cluster in `dir`, in this process. */
@@ -108,7 +116,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       await seedFromTemplate(
         where,
         options.pgliteTemplates,
-        pgliteTemplateName(MIGRATIONS),
+        templateName(),
         options.buildPgliteTemplate ?? buildTemplateHere,
       );
     }

@@ -4,16 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
+/** `npx tsx cli/huleedu.ts <args>` from the repository root, as a user runs it. */
+function huleedu(args: string[], options: { timeoutMs: number; cacheDir?: string }) {
+  return spawnSync('npx', ['tsx', 'cli/huleedu.ts', ...args], {
+    cwd: new URL('../../', import.meta.url).pathname,
+    encoding: 'utf8',
+    timeout: options.timeoutMs,
+    ...(options.cacheDir ? { env: { ...process.env, HULEEDU_CACHE_DIR: options.cacheDir } } : {}),
+  });
+}
+
 // The README's main job, exactly as a new user runs it: no servers at all.
 describe('huleedu process (embedded mode)', () => {
   it('spellchecks the example folder end to end and writes the corrected texts', () => {
     const dir = mkdtempSync(join(tmpdir(), 'smoke-embedded-'));
     try {
-      const r = spawnSync(
-        'npx',
+      const r = huleedu(
         [
-          'tsx',
-          'cli/huleedu.ts',
           'process',
           'examples/essays',
           '--out',
@@ -22,11 +29,7 @@ describe('huleedu process (embedded mode)', () => {
           join(dir, 'data'),
           '--json',
         ],
-        {
-          cwd: new URL('../../', import.meta.url).pathname,
-          encoding: 'utf8',
-          timeout: 120_000,
-        },
+        { timeoutMs: 120_000 },
       );
       // Nothing on stderr but, on a first run, the note that the spelling index is being built.
       expect(r.stderr.replace(/^huleedu process: building the spelling index .*\n/, '')).toBe('');
@@ -60,24 +63,10 @@ describe('huleedu process (embedded mode)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'smoke-embedded-cold-'));
     try {
       const cache = join(dir, 'cache');
-      const r = spawnSync(
-        'npx',
-        [
-          'tsx',
-          'cli/huleedu.ts',
-          'process',
-          'examples/essays',
-          '--data',
-          join(dir, 'data'),
-          '--json',
-        ],
-        {
-          cwd: new URL('../../', import.meta.url).pathname,
-          encoding: 'utf8',
-          timeout: 300_000,
-          env: { ...process.env, HULEEDU_CACHE_DIR: cache },
-        },
-      );
+      const r = huleedu(['process', 'examples/essays', '--data', join(dir, 'data'), '--json'], {
+        timeoutMs: 300_000,
+        cacheDir: cache,
+      });
       expect(r.stderr).toBe(
         `huleedu process: building the spelling index (first run only, ~20 s; cached in ${cache})\n`,
       );
@@ -114,20 +103,9 @@ describe('huleedu process (embedded mode)', () => {
         join(input, 'c-utf8.txt'),
         'The caf\u00e9 near our school is my favorit place.',
       );
-      const r = spawnSync(
-        'npx',
-        [
-          'tsx',
-          'cli/huleedu.ts',
-          'process',
-          input,
-          '--out',
-          join(dir, 'out'),
-          '--data',
-          join(dir, 'data'),
-          '--json',
-        ],
-        { cwd: new URL('../../', import.meta.url).pathname, encoding: 'utf8', timeout: 120_000 },
+      const r = huleedu(
+        ['process', input, '--out', join(dir, 'out'), '--data', join(dir, 'data'), '--json'],
+        { timeoutMs: 120_000 },
       );
       expect(r.stderr).toContain('skipped a-latin1.txt: it is not UTF-8 text');
       expect(r.stderr).toContain('skipped b-binary.txt');

@@ -31,7 +31,6 @@ import type { StoredContent } from './content-store.ts';
  * crash) is taken over; a live one is refused with a clear error.
  */
 export class PackLog {
-  private readonly index = new Map<string, Location>();
   /** Uploads waiting for the next group write, and the ids among them. */
   private queue: Pending[] = [];
   private readonly queued = new Map<string, Promise<'created' | 'exists'>>();
@@ -42,6 +41,8 @@ export class PackLog {
   private readonly lease: NodeJS.Timeout;
 
   private constructor(
+    /** Where each stored object's body is. */
+    private readonly index: Map<string, Location>,
     private readonly dir: string,
     private readonly options: PackLogOptions,
     private pack: number,
@@ -74,9 +75,7 @@ export class PackLog {
     // A torn tail (killed mid-write) is cut off: the next record starts at the last whole one.
     if (whole < existing.length) await writer.truncate(whole);
     if (packs.length === 0) await syncDir(dir);
-    const log = new PackLog(dir, options, last, writer, whole);
-    for (const [id, at] of index) log.index.set(id, at);
-    return log;
+    return new PackLog(index, dir, options, last, writer, whole);
   }
 
   has(id: string): boolean {

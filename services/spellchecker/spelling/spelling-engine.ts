@@ -287,7 +287,8 @@ export class SpellingEngine {
    */
   private partsToCheck(word: string, start: number): { text: string; start: number }[] {
     const parts = splitHyphens(word, start);
-    if (parts.length === 1 || this.isWord(word)) return parts.length === 1 ? parts : [];
+    if (parts.length === 1) return parts;
+    if (this.isWord(word)) return [];
     const lower = parts.map((p) => p.text.toLowerCase());
     if (lower.every((p) => p === lower[0])) return [];
     return parts.filter(

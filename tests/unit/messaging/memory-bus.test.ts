@@ -20,6 +20,13 @@ const TOPIC = 'huleedu.essay.spellcheck.requested.v1';
 const fast = { maxRetries: 3, initialDelayMs: 1, maxDelayMs: 5 };
 const decode = anyEnvelopeDecoder;
 
+/** `n` spellcheck requests numbered from `from` (seq = number, essay `e<number>`), one key. */
+function requests(n: number, from = 0, topic = TOPIC) {
+  return Array.from({ length: n }, (_, i) =>
+    asMessage(topic, spellcheckRequest(`e${from + i}`, from + i), 'k'),
+  );
+}
+
 function seqOf(env: EventEnvelope<unknown>): number {
   return (env.data as { system_metadata: { error_info: { seq: number } } }).system_metadata
     .error_info.seq;
@@ -239,9 +246,7 @@ describe('MemoryBus', () => {
 describe('MemoryBus batch consumption', () => {
   it('hands ordered chunks to handleBatch and isolates a failing message so only it is dead-lettered', async () => {
     await using bus = new MemoryBus({ partitions: 1 });
-    await (await bus.publisher()).publish(
-      Array.from({ length: 25 }, (_, i) => asMessage(TOPIC, spellcheckRequest(`e${i}`, i), 'k')),
-    );
+    await (await bus.publisher()).publish(requests(25));
     const handled: number[] = [];
     const sizes: number[] = [];
     await using _c = await bus.consumeBatches({
@@ -271,9 +276,7 @@ describe('MemoryBus batches and metrics', () => {
   it('observes the queue latency of every event of a batch, as of single deliveries', async () => {
     const registry = new Registry();
     await using bus = new MemoryBus({ partitions: 1, metrics: MessagingMetrics.for(registry) });
-    await (await bus.publisher()).publish(
-      Array.from({ length: 7 }, (_, i) => asMessage(TOPIC, spellcheckRequest(`e${i}`, i), 'k')),
-    );
+    await (await bus.publisher()).publish(requests(7));
     let handled = 0;
     await using _c = await bus.consumeBatches({
       groupId: 'g',
@@ -306,15 +309,9 @@ describe('MemoryBus batch wait (maxWaitMs)', () => {
         sizes.push(items.length);
       },
     });
-    const send = (from: number, n: number) =>
-      publisher.publish(
-        Array.from({ length: n }, (_, i) =>
-          asMessage(TOPIC, spellcheckRequest(`e${from + i}`, from + i), 'k'),
-        ),
-      );
-    await send(0, 3);
+    await publisher.publish(requests(3));
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
-    await send(3, 7);
+    await publisher.publish(requests(7, 3));
     await waitFor('all ten handled', () => sizes.reduce((a, b) => a + b, 0) === 10);
     return sizes;
   }
@@ -329,7 +326,7 @@ describe('MemoryBus batch wait (maxWaitMs)', () => {
 
   it('with a wait, what is there is handed over once the wait is over', async () => {
     await using bus = new MemoryBus({ partitions: 1 });
-    await (await bus.publisher()).publish([asMessage(TOPIC, spellcheckRequest('e0', 0), 'k')]);
+    await (await bus.publisher()).publish(requests(1));
     const sizes: number[] = [];
     await using _c = await bus.consumeBatches({
       groupId: 'g',
@@ -347,7 +344,7 @@ describe('MemoryBus batch wait (maxWaitMs)', () => {
 
   it('closing a consumer that waits for its chunk to fill does not wait out maxWaitMs', async () => {
     const bus = new MemoryBus({ partitions: 1 });
-    await (await bus.publisher()).publish([asMessage(TOPIC, spellcheckRequest('e0', 0), 'k')]);
+    await (await bus.publisher()).publish(requests(1));
     const consumer = await bus.consumeBatches({
       groupId: 'g',
       topics: [TOPIC],
@@ -364,11 +361,7 @@ describe('MemoryBus batch wait (maxWaitMs)', () => {
 
 describe("MemoryBus retain: 'unconsumed'", () => {
   const send = async (bus: MemoryBus, topic: string, from: number, n: number) =>
-    (await bus.publisher()).publish(
-      Array.from({ length: n }, (_, i) =>
-        asMessage(topic, spellcheckRequest(`e${from + i}`, from + i), 'k'),
-      ),
-    );
+    (await bus.publisher()).publish(requests(n, from, topic));
 
   it('drops what every consuming group has committed past, and keeps what one still needs', async () => {
     await using bus = new MemoryBus({ partitions: 1, retain: 'unconsumed' });
