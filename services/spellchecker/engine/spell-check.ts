@@ -5,7 +5,11 @@ export interface Correction {
   end: number;
   original: string;
   replacement: string;
-  source: 'learner_dictionary' | 'general';
+  /**
+   * `learner_dictionary`: the learner table; `general`: a misspelling corrected; `context`: a
+   * real word changed because its sentence calls for another ("their" -> "there").
+   */
+  source: 'learner_dictionary' | 'general' | 'context';
 }
 
 export interface SpellCheckOutcome {

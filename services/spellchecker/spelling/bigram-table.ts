@@ -73,6 +73,23 @@ export class BigramTable {
     return new BigramTable(out, ids.slice(0, n), values.slice(0, n));
   }
 
+  /** The value of the pair (a, b), or undefined (binary search in row a; nothing allocated). */
+  get(a: number, b: number): number | undefined {
+    const start = this.offsets[a];
+    const end = this.offsets[a + 1];
+    if (start === undefined || end === undefined) return undefined;
+    let lo = start;
+    let hi = end - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = this.ids[mid] as number;
+      if (at === b) return this.values[mid];
+      if (at < b) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
   /** Row `a`, or undefined when word `a` has no pair. */
   row(a: number): BigramRow | undefined {
     const start = this.offsets[a];

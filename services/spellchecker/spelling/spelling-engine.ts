@@ -13,12 +13,17 @@ import { HuleEduError } from '../../../common-core/index.ts';
 import { matchCase } from '../engine/case.ts';
 import type { Correction, SpellCheckOutcome } from '../engine/spell-check.ts';
 import { type BigramRow, BigramTable } from './bigram-table.ts';
+import { CONTEXT_THRESHOLDS, confusionsOf, MODALS, type Reading } from './confusion-sets.ts';
+import { ContextModel } from './context-model.ts';
+import { isDerived, type Lexicon } from './derived-words.ts';
 import { CHEAPEST_EDIT, LetterBag, weightedDistance } from './edit-distance.ts';
 import { bigramLines, unigrams } from './frequency-data.ts';
 import { LEARNER_ERRORS } from './learner-errors.ts';
+import { isContraction, learnerForm } from './learner-morphology.ts';
+import { JUNK_RULES, junkEntries } from './lexicon-cleanup.ts';
 import { phoneticKey } from './phonetic.ts';
 import { SymSpellIndex } from './symspell-index.ts';
-import { startsSentence, tokenize } from './tokenize.ts';
+import { adjacentWord, startsSentence, tokenize } from './tokenize.ts';
 
 /** Languages the engine implements. */
 export const SUPPORTED_LANGUAGES: readonly string[] = ['en'];
@@ -28,6 +33,8 @@ const CONTRACTION = /^(.+?)(n't|'s|'re|'ve|'ll|'d|'m|s')$/i;
 const DISTANCE_WEIGHT = 7.5;
 const PHONETIC_BONUS = 2.5;
 const MAX_COST = 2.6;
+/** Words of a lower frequency rank are rare enough to be junk: no stems of derived words. */
+const COMMON_RANK = 40_000;
 /** The largest bonus `contextBonus` gives. */
 const CONTEXT_MAX = 8;
 /**
@@ -57,13 +64,12 @@ export class SpellingEngine {
   /** log frequency by word id; ids are frequency ranks (the list is sorted by count). */
   private rankFreq = new Float64Array(0);
   private readonly index: SymSpellIndex;
-  /**
-   * Bigram evidence by word id: `followers.row(a).get(b)` is what seeing `a` before candidate `b`
-   * adds to its score, `preceders.row(c).get(b)` what seeing `c` after it adds. Integer keys:
-   * the lookup runs for many candidates of every misspelled word in a text.
-   */
-  private readonly followers: BigramTable;
-  private readonly preceders: BigramTable;
+  /** How well a word fits its neighbours (bigram counts by word id). */
+  private readonly context: ContextModel;
+  /** Real words learners confuse: word id -> the readings it is checked against. */
+  private readonly confusions: Map<string, Reading[]>;
+  /** 1 for the junk entries of the frequency lists, by word id. */
+  private readonly junk: Uint8Array;
   /** Phonetic key ids by word id (0: not computed yet), interned lazily. */
   private phoneticIds = new Int32Array(0);
   private readonly phoneticKeys = new Map<string, number>();
@@ -74,6 +80,9 @@ export class SpellingEngine {
   /** Reused letter counts of the word being corrected. */
   private readonly bag = new LetterBag();
 
+  /** Log odds by which an alternative must fit better to replace a real word, by change. */
+  private readonly contextThresholds: ReadonlyMap<string, number>;
+
   /** Ranking weights; the defaults were tuned on the development set. */
   readonly weights: { distance: number; phonetic: number };
 
@@ -82,30 +91,60 @@ export class SpellingEngine {
       learnerErrors?: ReadonlyMap<string, string>;
       cacheDir?: string | null;
       weights?: { distance: number; phonetic: number };
+      /**
+       * For each change "written>meant" of a real word, the log odds by which "meant" must fit
+       * better (a change not listed is never made); default: the tuned `CONTEXT_THRESHOLDS`.
+       */
+      contextThresholds?: ReadonlyMap<string, number>;
     } = {},
   ) {
+    this.contextThresholds = options.contextThresholds ?? CONTEXT_THRESHOLDS;
     this.weights = options.weights ?? { distance: DISTANCE_WEIGHT, phonetic: PHONETIC_BONUS };
     this.learner = options.learnerErrors ?? LEARNER_ERRORS;
     const logFreq: number[] = [];
+    let total = 0;
     for (const [word, count] of unigrams()) {
       this.idOf.set(word, this.words.length);
       this.words.push(word);
       logFreq.push(Math.log(count));
+      total += count;
     }
     this.rankFreq = Float64Array.from(logFreq);
     this.phoneticIds = new Int32Array(this.words.length);
     this.letterMasks = Int32Array.from(this.words, letterMask);
-    this.index = loadIndex(
+    const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
+    this.index = cached(
+      cacheDir,
       this.words,
-      options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir,
+      { family: 'symspell-en-', version: 'v3-d2p7-', suffix: '.bin' },
+      {
+        build: () => SymSpellIndex.build(this.words),
+        serialize: (index) => index.serialize(),
+        deserialize: (bytes) => SymSpellIndex.deserialize(bytes, this.words),
+      },
     );
+    // Junk of the frequency lists: no word in lower case, never suggested (lexicon-cleanup.ts).
+    const junk = cached(
+      cacheDir,
+      this.words,
+      { family: 'junk-en-', version: 'v1-', suffix: '.txt', rules: JUNK_RULES },
+      {
+        build: () => junkEntries(this.words.map((w, id) => [w, Math.exp(logFreq[id] as number)])),
+        serialize: (list) => Buffer.from(list.join('\n')),
+        deserialize: (bytes) => bytes.toString('utf8').split('\n'),
+      },
+    );
+    this.junk = new Uint8Array(this.words.length);
+    for (const word of junk) {
+      const id = this.idOf.get(word);
+      if (id !== undefined) this.junk[id] = 1;
+    }
     const lines = bigramLines();
     const pairs = {
       count: 0,
       first: new Int32Array(lines.length),
       second: new Int32Array(lines.length),
-      forFirst: new Float64Array(lines.length),
-      forSecond: new Float64Array(lines.length),
+      logCount: new Float64Array(lines.length),
     };
     for (const line of lines) {
       const parts = line.split(' ');
@@ -113,32 +152,49 @@ export class SpellingEngine {
       const a = this.idOf.get(parts[0] as string);
       const b = this.idOf.get(parts[1] as string);
       if (a === undefined || b === undefined) continue;
-      const logCount = Math.log(Number(parts[2]));
-      // How much more often the pair occurs than the word's own frequency would suggest.
       pairs.first[pairs.count] = a;
       pairs.second[pairs.count] = b;
-      pairs.forSecond[pairs.count] = 0.35 * (logCount - (this.rankFreq[b] as number) + 10);
-      pairs.forFirst[pairs.count] = 0.35 * (logCount - (this.rankFreq[a] as number) + 10);
+      pairs.logCount[pairs.count] = Math.log(Number(parts[2]));
       pairs.count++;
     }
     const words = this.words.length;
-    const { count, first, second } = pairs;
-    this.followers = BigramTable.build(words, { count, first, second, value: pairs.forSecond });
-    this.preceders = BigramTable.build(words, {
-      count,
-      first: second,
-      second: first,
-      value: pairs.forFirst,
-    });
+    const { count, first, second, logCount } = pairs;
+    this.context = new ContextModel(
+      this.rankFreq,
+      BigramTable.build(words, { count, first, second, value: logCount }),
+      BigramTable.build(words, { count, first: second, second: first, value: logCount }),
+      total,
+    );
+    this.confusions = confusionsOf(this.idOf);
   }
 
   private readonly learner: ReadonlyMap<string, string>;
 
-  /** True when the (single) word is spelled correctly. */
+  /** The lexicon as `isDerived` asks for it. */
+  private readonly lexicon: Lexicon = {
+    has: (word) => {
+      const id = this.idOf.get(word) ?? COMMON_RANK;
+      return word.length > 2 && id < COMMON_RANK && this.junk[id] === 0;
+    },
+    pairListed: (first, second) => {
+      const a = this.idOf.get(first);
+      const b = this.idOf.get(second);
+      return a !== undefined && b !== undefined && this.context.isListed(a, b);
+    },
+  };
+
+  /**
+   * True when the (single) word is spelled correctly. A junk entry of the frequency lists
+   * ("hight", "som") is a word only Capitalised, as a name ("Hunan").
+   */
   isWord(word: string): boolean {
     const lower = word.toLowerCase();
-    if (this.idOf.has(lower) || SHORT_WORDS.has(lower)) return true;
-    const c = CONTRACTION.exec(lower.replace(/\u2019/g, "'"));
+    const id = this.idOf.get(lower);
+    if (id !== undefined && (this.junk[id] === 0 || lower !== word)) return true;
+    if (SHORT_WORDS.has(lower)) return true;
+    const apostrophe = lower.replace(/\u2019/g, "'");
+    if (isContraction(apostrophe)) return true;
+    const c = CONTRACTION.exec(apostrophe);
     return c !== null && this.idOf.has(c[1] as string);
   }
 
@@ -163,8 +219,8 @@ export class SpellingEngine {
     // Candidates seen after the previous word, and before the next one.
     const prevId = previous === undefined ? undefined : this.idOf.get(previous.toLowerCase());
     const nextId = next === undefined ? undefined : this.idOf.get(next.toLowerCase());
-    const follows = prevId === undefined ? undefined : this.followers.row(prevId);
-    const precedes = nextId === undefined ? undefined : this.preceders.row(nextId);
+    const follows = prevId === undefined ? undefined : this.context.rowAfter(prevId);
+    const precedes = nextId === undefined ? undefined : this.context.rowBefore(nextId);
     const withContext = follows !== undefined || precedes !== undefined;
     const contextCeiling = withContext ? CONTEXT_MAX : 0;
     const { distance: distanceWeight, phonetic: phoneticBonus } = this.weights;
@@ -177,7 +233,7 @@ export class SpellingEngine {
       const freq = this.rankFreq[id] as number;
       if (freq + ceiling < floor) break;
       const word = this.words[id] as string;
-      if (word === lower) continue;
+      if (word === lower || this.junk[id] === 1) continue;
       // Cheapest checks first, each against the most the candidate could still gain: lower
       // bounds of its distance (letter sets, then letter counts), then its exact bonuses. Only
       // what is left is aligned, and the alignment gives up past the largest distance at which
@@ -231,7 +287,13 @@ export class SpellingEngine {
 
   /** Bigram evidence for candidate `id` between its neighbours' follower/preceder tables. */
   private contextBonus(id: number, after?: BigramRow, before?: BigramRow): number {
-    const bonus = (after?.get(id) ?? 0) + (before?.get(id) ?? 0);
+    // How much more often the pair occurs than the word's own frequency would suggest.
+    const freq = this.rankFreq[id] as number;
+    const a = after?.get(id);
+    const b = before?.get(id);
+    const bonus =
+      (a === undefined ? 0 : 0.35 * (a - freq + 10)) +
+      (b === undefined ? 0 : 0.35 * (b - freq + 10));
     return Math.min(CONTEXT_MAX, Math.max(0, bonus));
   }
 
@@ -252,14 +314,24 @@ export class SpellingEngine {
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i];
       if (token?.kind !== 'word') continue;
+      const confusable = this.confusions.has(token.text.toLowerCase());
+      // Most words are right and confuse nobody: no neighbours needed.
+      if (!confusable && !token.text.includes('-') && this.isWord(token.text)) continue;
+      const previous = adjacentWord(text, tokens, i, -1);
+      const next = adjacentWord(text, tokens, i, 1);
+      const real = confusable ? this.checkInContext(token.text, previous, next) : undefined;
+      if (real) {
+        corrections.push({
+          start: token.start,
+          end: token.end,
+          original: token.text,
+          replacement: real,
+          source: 'context',
+        });
+        continue;
+      }
       for (const part of this.partsToCheck(token.text, token.start)) {
-        const fix = this.correctWord(
-          part.text,
-          text,
-          part.start,
-          tokens[i - 1]?.text,
-          tokens[i + 1]?.text,
-        );
+        const fix = this.correctWord(part.text, text, part.start, previous, next);
         if (fix)
           corrections.push({
             start: part.start,
@@ -277,6 +349,71 @@ export class SpellingEngine {
       last = c.end;
     }
     return { correctedText: out + text.slice(last), corrections };
+  }
+
+  /**
+   * A real word of a confusion set read against its alternatives between its neighbours: the
+   * replacement when one of them fits the sentence better by more than the pair's threshold
+   * (in log odds; `CONTEXT_THRESHOLDS`), else undefined. "of"
+   * after a modal is also read as "have" ("could of been").
+   */
+  private checkInContext(word: string, previous?: string, next?: string): string | undefined {
+    const best = this.bestReading(word, previous, next);
+    if (!best) return undefined;
+    const lower = word.toLowerCase();
+    const threshold = this.contextThresholds.get(`${lower}>${best.word}`);
+    if (threshold === undefined) return undefined;
+    return best.margin > threshold ? matchCase(word, best.word) : undefined;
+  }
+
+  /**
+   * The alternative of a confusable real word that fits between its neighbours best, with the
+   * log odds by which it fits better than the word written (`margin`, negative when it fits
+   * worse). Undefined for a word of no confusion set or without neighbours.
+   */
+  bestReading(
+    word: string,
+    previous?: string,
+    next?: string,
+  ): { word: string; margin: number } | undefined {
+    const lower = word.toLowerCase();
+    let readings = this.confusions.get(lower);
+    if (!readings) return undefined;
+    const left = previous === undefined ? -1 : (this.idOf.get(previous.toLowerCase()) ?? -1);
+    const right = next === undefined ? -1 : (this.idOf.get(next.toLowerCase()) ?? -1);
+    if (left < 0 && right < 0) return undefined;
+    if (lower === 'of' && previous !== undefined && MODALS.has(previous.toLowerCase())) {
+      const have = this.idOf.get('have');
+      if (have !== undefined) readings = [...readings, { word: 'have', expansions: [[have]] }];
+    }
+    // The word written gets the benefit of the doubt: a pair of it the list lacks counts for
+    // more than the words' frequencies predict; an alternative's for what they predict.
+    const fitOf = (r: Reading, benefit: boolean, from: number) => {
+      let best = Number.NEGATIVE_INFINITY;
+      for (const ids of r.expansions)
+        best = Math.max(best, this.context.reading(ids, from, right, benefit));
+      return best;
+    };
+    const ownReading = readings[0] as Reading;
+    const own = fitOf(ownReading, true, left);
+    let best: Reading | undefined;
+    let bestMargin = Number.NEGATIVE_INFINITY;
+    for (let k = 1; k < readings.length; k++) {
+      const r = readings[k] as Reading;
+      let margin = fitOf(r, false, left) - own;
+      // A contraction on either side: the word before tells little ("turn it" is frequent, "turn
+      // it is" is not; bigrams cannot see that), so it may speak against the change, never for it.
+      if (left >= 0 && (isMultiWord(r) || isMultiWord(ownReading))) {
+        const withoutLeft = fitOf(r, false, -1) - fitOf(ownReading, true, -1);
+        margin = withoutLeft + Math.min(0, margin - withoutLeft);
+      }
+      if (margin > bestMargin) {
+        best = r;
+        bestMargin = margin;
+      }
+    }
+    if (!best) return undefined;
+    return { word: best.word, margin: bestMargin };
   }
 
   /**
@@ -314,10 +451,18 @@ export class SpellingEngine {
     const lower = word.toLowerCase();
     const learned = this.learner.get(lower);
     if (learned) return { replacement: matchCase(word, learned), source: 'learner_dictionary' };
+    const form = learnerForm(lower, previous);
+    if (form) return { replacement: matchCase(word, form), source: 'general' };
+    if (isDerived(lower, this.lexicon)) return undefined;
     const best = this.suggest(lower, 1, previous, next)[0];
     if (!best) return undefined;
     return { replacement: matchCase(word, best.word), source: 'general' };
   }
+}
+
+/** Whether a reading stands for several words ("it's": "it is"). */
+function isMultiWord(r: Reading): boolean {
+  return (r.expansions[0]?.length ?? 1) > 1;
 }
 
 /** The letters a-z of `word` as bits 0-25. */
@@ -351,32 +496,41 @@ export function defaultCacheDir(): string {
 }
 
 /**
- * The symmetric-delete index from the cache when it matches this lexicon, else built and cached
- * (atomically: temp file, rename). A cache that cannot be read or written only costs time.
+ * A file of the cache when it matches this lexicon (its name carries a fingerprint of the word
+ * list and of the rules that make it), else built and cached atomically (temp file, rename); the caches of other lexicons or
+ * formats of the same family are removed (dead weight). A cache that cannot be read or written
+ * only costs time.
  */
-function loadIndex(words: readonly string[], cacheDir: string | null): SymSpellIndex {
-  if (cacheDir === null) return SymSpellIndex.build(words);
-  const fingerprint = createHash('sha256').update(words.join('\n')).digest('hex').slice(0, 16);
-  const file = join(cacheDir, `symspell-en-v3-d2p7-${fingerprint}.bin`);
+function cached<T>(
+  cacheDir: string | null,
+  words: readonly string[],
+  name: { family: string; version: string; suffix: string; rules?: string },
+  make: { build(): T; serialize(value: T): Uint8Array; deserialize(bytes: Buffer): T },
+): T {
+  if (cacheDir === null) return make.build();
+  const fingerprint = createHash('sha256')
+    .update(`${name.rules ?? ''}\n${words.join('\n')}`)
+    .digest('hex')
+    .slice(0, 16);
+  const file = join(cacheDir, `${name.family}${name.version}${fingerprint}${name.suffix}`);
   try {
-    if (existsSync(file)) return SymSpellIndex.deserialize(readFileSync(file), words);
+    if (existsSync(file)) return make.deserialize(readFileSync(file));
   } catch {
     // corrupt or unreadable: rebuild below
   }
-  const index = SymSpellIndex.build(words);
+  const value = make.build();
   try {
     mkdirSync(cacheDir, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, index.serialize());
+    writeFileSync(tmp, make.serialize(value));
     renameSync(tmp, file);
-    // Caches of other lexicons or index formats are dead weight (tens of MB each).
     for (const old of readdirSync(cacheDir))
-      if (/^symspell-en-.*\.bin$/.test(old) && join(cacheDir, old) !== file)
+      if (old.startsWith(name.family) && old.endsWith(name.suffix) && join(cacheDir, old) !== file)
         rmSync(join(cacheDir, old), { force: true });
   } catch {
-    // read-only location: keep the index in memory only
+    // read-only location: keep it in memory only
   }
-  return index;
+  return value;
 }
 
 /**

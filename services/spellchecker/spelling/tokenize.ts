@@ -34,3 +34,26 @@ export function startsSentence(text: string, start: number): boolean {
   }
   return true;
 }
+
+/**
+ * The word token beside token `i` (`step` -1: before, 1: after) when only spaces lie between
+ * them: across punctuation the neighbour is no context.
+ */
+export function adjacentWord(
+  text: string,
+  tokens: readonly Token[],
+  i: number,
+  step: -1 | 1,
+): string | undefined {
+  const other = tokens[i + step];
+  const token = tokens[i] as Token;
+  if (other?.kind !== 'word') return undefined;
+  const from = step < 0 ? other.end : token.end;
+  const to = step < 0 ? token.start : other.start;
+  if (from === to) return undefined;
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c !== 32 && c !== 9) return undefined;
+  }
+  return other.text;
+}

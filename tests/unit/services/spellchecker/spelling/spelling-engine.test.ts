@@ -165,3 +165,72 @@ describe('development-set accuracy (regression guard)', () => {
     expect(hits / dev.length).toBeGreaterThanOrEqual(0.93);
   });
 });
+
+describe('SpellingEngine in context (issue 24)', () => {
+  const corrected = (text: string) => engine.check(text).correctedText;
+
+  it('corrects the real-word errors learners make, marked as context corrections', () => {
+    const cases: [string, string][] = [
+      ['I think their going to win.', "I think they're going to win."],
+      ['There is more then one way.', 'There is more than one way.'],
+      ['I know its true.', "I know it's true."],
+      ['Its a nice day.', "It's a nice day."],
+      ['I hope your coming tomorrow.', "I hope you're coming tomorrow."],
+      ['It was to hot to sleep.', 'It was too hot to sleep.'],
+      ['The drug had no affect on him.', 'The drug had no effect on him.'],
+      ['Did you loose your keys?', 'Did you lose your keys?'],
+      ['I could of been a contender.', 'I could have been a contender.'],
+    ];
+    for (const [wrong, right] of cases) expect(corrected(wrong), wrong).toBe(right);
+    expect(engine.check('I think their going to win.').corrections).toEqual([
+      { start: 8, end: 13, original: 'their', replacement: "they're", source: 'context' },
+    ]);
+  });
+
+  it('leaves the same words alone where they are right', () => {
+    for (const text of [
+      'The dog wagged its tail.',
+      'Their house is over there.',
+      'The effect was huge.',
+      'I accept your offer.',
+      'Everyone except Tom came.',
+      'It is more than enough, and then some.',
+      'We went to the park too.',
+    ])
+      expect(engine.check(text).corrections, text).toEqual([]);
+  });
+
+  it('never breaks a right word: compounds, short words, units, derived words (false alarms seen)', () => {
+    for (const text of [
+      'My ex-wife likes the yo-yo.',
+      'It was an ad hoc decision.',
+      'I saw an ad on TV.',
+      'The pH was low.',
+      'Hear ye, hear ye.',
+      'They were speeded up by the unfinanced redtape.',
+      'Pre-school children play.',
+    ])
+      expect(engine.check(text).corrections, text).toEqual([]);
+  });
+
+  it('corrects typos the frequency lists held as words; a Capitalised one is still a name', () => {
+    expect(corrected('The hight of the wall.')).toBe('The height of the wall.');
+    expect(corrected('My herat beats.')).toBe('My heart beats.');
+    expect(corrected('I want som food.')).toBe('I want some food.');
+    expect(corrected('He jus left.')).toBe('He just left.');
+    expect(corrected('A pice of cake.')).toBe('A piece of cake.');
+    expect(engine.isWord('hight')).toBe(false);
+    expect(engine.isWord('Hunan')).toBe(true);
+    for (const word of ['height', 'heart', 'some', 'just', 'piece', 'colour', 'okay', 'email'])
+      expect(engine.isWord(word), word).toBe(true);
+  });
+
+  it("gives learners' over-regularised forms and bare contractions their right form", () => {
+    expect(corrected('He gived me a book.')).toBe('He gave me a book.');
+    expect(corrected('She has gived up.')).toBe('She has given up.');
+    expect(corrected('I losted my keys.')).toBe('I lost my keys.');
+    expect(corrected('The storys were long.')).toBe('The stories were long.');
+    expect(corrected('There are many childs here.')).toBe('There are many children here.');
+    expect(corrected('He dosnt care.')).toBe("He doesn't care.");
+  });
+});

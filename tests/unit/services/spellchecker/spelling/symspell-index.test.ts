@@ -81,9 +81,11 @@ describe('SpellingEngine index cache', () => {
   it('writes the index once, loads it after, and removes caches of other versions', () => {
     writeFileSync(join(dir, 'symspell-en-v2-d2p7-0000000000000000.bin'), 'stale');
     const first = new SpellingEngine({ cacheDir: dir });
-    const files = readdirSync(dir);
+    const files = readdirSync(dir).filter((f) => f.startsWith('symspell-'));
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/^symspell-en-v3-.*\.bin$/);
+    // The lexicon's junk list is cached beside it.
+    expect(readdirSync(dir).filter((f) => /^junk-en-v1-.*\.txt$/.test(f))).toHaveLength(1);
     const second = new SpellingEngine({ cacheDir: dir });
     expect(second.suggest('recieve', 3)).toEqual(first.suggest('recieve', 3));
     expect(existsSync(join(dir, files[0] as string))).toBe(true);
