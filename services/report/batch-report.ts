@@ -1,7 +1,17 @@
 import { correctionsBetween, type TextCorrection } from '../api/corrections.ts';
+import { isConfusedPair } from '../spellchecker/spelling/confusion-sets.ts';
 
-/** What a correction did, for a teacher: a misspelling, a split or joined word, case, an apostrophe. */
-export type CorrectionKind = 'spelling' | 'split' | 'joined' | 'capitalisation' | 'apostrophe';
+/**
+ * What a correction did, for a teacher: a misspelling, a split or joined word, case, an
+ * apostrophe, or a real word changed for the one its sentence calls for ("their" -> "there").
+ */
+export type CorrectionKind =
+  | 'spelling'
+  | 'split'
+  | 'joined'
+  | 'capitalisation'
+  | 'apostrophe'
+  | 'context';
 
 export interface ReportCorrection extends TextCorrection {
   kind: CorrectionKind;
@@ -30,6 +40,7 @@ export interface BatchReport {
 export function correctionKind(original: string, replacement: string): CorrectionKind {
   const words = (s: string) => s.trim().split(/\s+/).filter(Boolean).length;
   if (original.toLowerCase() === replacement.toLowerCase()) return 'capitalisation';
+  if (isConfusedPair(original, replacement)) return 'context';
   if (original.replace(/['’]/g, '') === replacement.replace(/['’]/g, '')) return 'apostrophe';
   if (words(original) < words(replacement)) return 'split';
   if (words(original) > words(replacement)) return 'joined';

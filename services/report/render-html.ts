@@ -8,6 +8,7 @@ const KIND_LABEL: Record<string, string> = {
   joined: 'words joined',
   capitalisation: 'capital letter',
   apostrophe: 'apostrophe',
+  context: 'word in context',
 };
 
 /** The essay's text with each correction in place: the original struck through, the replacement inserted. */

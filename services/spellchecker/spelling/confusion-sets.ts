@@ -53,6 +53,25 @@ export const EXPANSIONS: Readonly<Record<string, readonly (readonly string[])[]>
   ],
 };
 
+const SET_OF = new Map<string, Set<string>>();
+for (const set of CONFUSION_SETS)
+  for (const word of set) {
+    const others = SET_OF.get(word) ?? new Set<string>();
+    for (const other of set) if (other !== word) others.add(other);
+    SET_OF.set(word, others);
+  }
+
+/**
+ * Whether replacing `original` with `replacement` is a change between words learners confuse
+ * ("their" -> "there", "of" -> "have"): what the engine's context corrections look like to a
+ * report that has only the two texts.
+ */
+export function isConfusedPair(original: string, replacement: string): boolean {
+  const a = original.toLowerCase().replace(/\u2019/g, "'");
+  const b = replacement.toLowerCase().replace(/\u2019/g, "'");
+  return (a === 'of' && b === 'have') || (SET_OF.get(a)?.has(b) ?? false);
+}
+
 /** One way to read a position: the word written there, and its word ids in the n-gram data. */
 export interface Reading {
   word: string;

@@ -42,6 +42,11 @@ describe("the teacher's report", () => {
     expect(r.totals).toEqual({ essays: 2, corrected: 1, failed: 1, corrections: 4 });
     expect(correctionKind('london', 'London')).toBe('capitalisation');
     expect(correctionKind('any one', 'anyone')).toBe('joined');
+    // Real words the engine changed in context are shown apart from misspellings.
+    expect(correctionKind('their', 'there')).toBe('context');
+    expect(correctionKind('Its', "It's")).toBe('context');
+    expect(correctionKind('of', 'have')).toBe('context');
+    expect(correctionKind('thier', 'their')).toBe('spelling');
   });
 
   it('html: one self-contained page with every correction in place and the failure reason', () => {
