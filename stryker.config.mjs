@@ -7,6 +7,8 @@
 // after its tests change, and scripts/mutation-report.ts merges the reports.
 const FOLDERS = [
   'actors/runtime',
+  'actors/essay',
+  'actors/batch',
   'messaging/core',
   'common-core/contracts',
   'common-core/topics',

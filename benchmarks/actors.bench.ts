@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { ACTOR_EFFECTS } from '../actors/lifecycle/actor-types.ts';
 import {
   ActorRuntime,
   type Delivery,
@@ -75,6 +76,7 @@ try {
   const runtime = new ActorRuntime({
     repository: new ActorRepository(database.db),
     definitions: MACHINE_DEFINITIONS,
+    effects: ACTOR_EFFECTS,
     cache,
   });
   const ids = Array.from({ length: essays }, (_, i) => `bench-essay-${i}`);

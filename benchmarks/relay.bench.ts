@@ -12,7 +12,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { essayStatusEvent, interpretEffects, OutboxRelay } from '../actors/runtime/index.ts';
+import { ESSAY_EFFECTS, essayStatusEvent } from '../actors/essay/essay-effects.ts';
+import { interpretEffects, OutboxRelay } from '../actors/runtime/index.ts';
 import { EssayStatus } from '../common-core/index.ts';
 import {
   ActorRepository,
@@ -87,6 +88,7 @@ async function fill(ids: readonly string[]): Promise<number> {
               },
             ],
             cause,
+            ESSAY_EFFECTS,
           );
           outbox.push(...request.outbox);
         }

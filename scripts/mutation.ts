@@ -10,6 +10,8 @@ import { parseArgs } from 'node:util';
 
 const FOLDERS = [
   'actors/runtime',
+  'actors/essay',
+  'actors/batch',
   'messaging/core',
   'common-core/contracts',
   'common-core/topics',

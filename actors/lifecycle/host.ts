@@ -19,6 +19,7 @@ import {
   SnapshotCache,
   TimerPoller,
 } from '../runtime/index.ts';
+import { ACTOR_EFFECTS } from './actor-types.ts';
 import { type EssayDefaults, LIFECYCLE_TOPICS, routeMessage } from './router.ts';
 
 export interface LifecycleHostOptions {
@@ -74,6 +75,7 @@ export async function startLifecycleHost(options: LifecycleHostOptions): Promise
   const runtime = new ActorRuntime({
     repository,
     definitions: MACHINE_DEFINITIONS,
+    effects: ACTOR_EFFECTS,
     cache,
     metrics,
     ...(options.observer ? { observer: options.observer } : {}),

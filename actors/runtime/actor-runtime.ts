@@ -8,7 +8,7 @@ import {
   VersionConflict,
 } from '../../db/index.ts';
 import type { MachineDefinition, PersistedState } from '../../machines/index.ts';
-import { batchStatusEvent, essayStatusEvent, interpretEffects } from './effects.ts';
+import { causedId, type EffectInterpreter, interpretEffects } from './effect-interpreter.ts';
 import { PureStepper } from './pure-stepper.ts';
 import { ActorFencedError, UnknownMachineVersionError } from './runtime-errors.ts';
 import type { RuntimeMetrics } from './runtime-metrics.ts';
@@ -19,6 +19,8 @@ import type { Delivery, ProcessResult } from './types.ts';
 export interface ActorRuntimeDeps {
   repository: ActorRepository;
   definitions: Readonly<Record<string, MachineDefinition>>;
+  /** Each actor type's effect interpreter (what its recorded actions and state changes emit). */
+  effects: Readonly<Record<string, EffectInterpreter>>;
   cache: SnapshotCache;
   metrics?: RuntimeMetrics;
   now?: () => Date;
@@ -67,8 +69,10 @@ export class ActorRuntime {
 
   constructor(private readonly deps: ActorRuntimeDeps) {
     this.now = deps.now ?? (() => new Date());
-    for (const [type, def] of Object.entries(deps.definitions))
+    for (const [type, def] of Object.entries(deps.definitions)) {
+      if (!deps.effects[type]) throw new Error(`actor type '${type}' has no effect interpreter`);
       this.steppers.set(type, new PureStepper(def.machine, def.sampleInput));
+    }
   }
 
   /**
@@ -310,7 +314,8 @@ export class ActorRuntime {
         toState: to,
         rejected: false,
       });
-      const interpreted = interpretEffects([...effects, ...actions], cause);
+      const interpreter = this.deps.effects[d.actorType] as EffectInterpreter;
+      const interpreted = interpretEffects([...effects, ...actions], cause, interpreter);
       write.outbox.push(...interpreted.outbox);
       for (const t of interpreted.timersSet) {
         timerOps.set(`${w.key}|${t.key}`, {
@@ -331,14 +336,12 @@ export class ActorRuntime {
       }
       if (from !== to) {
         result.stateChanges.push({ actorType: d.actorType, actorId: d.actorId, from, to });
-        if (d.actorType === 'essay') {
-          const batchId = (next.context as { batchId?: string | null }).batchId ?? null;
-          write.outbox.push(
-            essayStatusEvent(d.actorId, batchId, from, to, cause, write.journal.length),
-          );
-        } else if (d.actorType === 'batch') {
-          write.outbox.push(batchStatusEvent(d.actorId, from, to, cause, write.journal.length));
-        }
+        const announced = interpreter.stateChanged?.(
+          { actorId: d.actorId, context: next.context, from, to },
+          cause,
+          causedId(cause, `status-${write.journal.length}`),
+        );
+        if (announced) write.outbox.push(announced);
       }
     }
     // Only the last operation on a timer key counts (set then cancel = cancel).

@@ -1,6 +1,6 @@
 // Public entry of the durable actor runtime.
 export * from './actor-runtime.ts';
-export * from './effects.ts';
+export * from './effect-interpreter.ts';
 export * from './outbox-relay.ts';
 export * from './pure-stepper.ts';
 export * from './runtime-errors.ts';

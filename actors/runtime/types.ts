@@ -1,6 +1,7 @@
 /** An event addressed to one actor. */
 export interface Delivery {
-  actorType: 'essay' | 'batch';
+  /** A registered actor type (the key of its machine definition and effect interpreter). */
+  actorType: string;
   actorId: string;
   /** Unique per logical event; an actor applies a given id at most once. */
   eventId: string;

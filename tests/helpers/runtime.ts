@@ -1,3 +1,4 @@
+import { ACTOR_EFFECTS } from '../../actors/lifecycle/actor-types.ts';
 import { ActorRuntime, SnapshotCache } from '../../actors/runtime/index.ts';
 import { ActorRepository, type Database, openDatabase } from '../../db/index.ts';
 import { MACHINE_DEFINITIONS } from '../../machines/index.ts';
@@ -16,7 +17,12 @@ export async function testRuntime(
   const cache = new SnapshotCache(cacheSize, 60_000);
   const repository = new ActorRepository(database.db);
   return {
-    runtime: new ActorRuntime({ repository, definitions: MACHINE_DEFINITIONS, cache }),
+    runtime: new ActorRuntime({
+      repository,
+      definitions: MACHINE_DEFINITIONS,
+      effects: ACTOR_EFFECTS,
+      cache,
+    }),
     database,
     cache,
     repository,

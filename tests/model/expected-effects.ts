@@ -13,7 +13,7 @@ type Params = Record<string, unknown>;
 
 /**
  * What each named effect action of the machines must put in the outbox, written down apart from
- * the runtime's interpreter (actors/runtime/effects.ts) so that the two are checked against each
+ * the actor types' interpreters (actors/essay/essay-effects.ts, actors/batch/batch-effects.ts) so that the two are checked against each
  * other: an action the runtime drops, mis-keys or maps to another event fails the model suite.
  */
 const OUTBOX_EFFECTS: Record<

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ACTOR_EFFECTS } from '../../../actors/lifecycle/actor-types.ts';
 import {
   ActorRuntime,
   type Delivery,
@@ -32,6 +33,7 @@ describe('actor runtime on real Postgres', () => {
     new ActorRuntime({
       repository: new ActorRepository(database.db),
       definitions: MACHINE_DEFINITIONS,
+      effects: ACTOR_EFFECTS,
       cache: new SnapshotCache(1000, 60_000),
     });
   const essay = (id: string, input: Record<string, unknown> = {}): Delivery => ({

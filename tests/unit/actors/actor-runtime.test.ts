@@ -1,10 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ACTOR_EFFECTS } from '../../../actors/lifecycle/actor-types.ts';
 import {
   ActorFencedError,
   ActorRuntime,
   type Delivery,
+  type EffectInterpreter,
   type ObservedStep,
   RuntimeMetrics,
   SnapshotCache,
@@ -144,6 +146,18 @@ describe('ActorRuntime (PGlite)', () => {
     expect(await count('journal')).toBe(0);
   });
 
+  it('refuses at construction an actor type that brings no effect interpreter', () => {
+    expect(
+      () =>
+        new ActorRuntime({
+          repository: new ActorRepository(database.db),
+          definitions: MACHINE_DEFINITIONS,
+          effects: { essay: ACTOR_EFFECTS.essay as EffectInterpreter },
+          cache,
+        }),
+    ).toThrow("actor type 'batch' has no effect interpreter");
+  });
+
   it('records an invalid event as rejected and leaves the state unchanged', async () => {
     await runtime.process([provisioned('e1')]);
     const r = await runtime.process([
@@ -170,6 +184,7 @@ describe('ActorRuntime (PGlite)', () => {
     const stale = new ActorRuntime({
       repository: new ActorRepository(database.db),
       definitions: MACHINE_DEFINITIONS,
+      effects: ACTOR_EFFECTS,
       cache: new SnapshotCache(100, 60_000),
     });
     await stale.process([provisioned('e1', 'second-provision')]); // e1 now at version 2
@@ -189,6 +204,7 @@ describe('ActorRuntime (PGlite)', () => {
     const measured = new ActorRuntime({
       repository: new ActorRepository(database.db),
       definitions: MACHINE_DEFINITIONS,
+      effects: ACTOR_EFFECTS,
       cache,
       metrics,
     });
@@ -231,6 +247,7 @@ describe('ActorRuntime (PGlite)', () => {
     const stale = new ActorRuntime({
       repository: new ActorRepository(database.db),
       definitions: MACHINE_DEFINITIONS,
+      effects: ACTOR_EFFECTS,
       cache: new SnapshotCache(100, 60_000),
     });
     await stale.process([
@@ -314,6 +331,7 @@ describe('ActorRuntime (PGlite)', () => {
     const observed = new ActorRuntime({
       repository: new ActorRepository(database.db),
       definitions: MACHINE_DEFINITIONS,
+      effects: ACTOR_EFFECTS,
       cache: new SnapshotCache(100, 60_000),
       observer: { committed: (s) => steps.push(...s) },
     });
@@ -460,6 +478,7 @@ describe('ActorRuntime (PGlite)', () => {
     const observed = new ActorRuntime({
       repository: new ActorRepository(database.db),
       definitions: MACHINE_DEFINITIONS,
+      effects: ACTOR_EFFECTS,
       cache: new SnapshotCache(100, 60_000),
       observer: { committed: (s) => batches.push([...s]) },
     });

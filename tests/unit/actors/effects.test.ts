@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { BATCH_EFFECTS, batchStatusEvent } from '../../../actors/batch/batch-effects.ts';
+import { ESSAY_EFFECTS, essayStatusEvent } from '../../../actors/essay/essay-effects.ts';
+import { SOURCE_SERVICE } from '../../../actors/lifecycle/outbox-row.ts';
 import {
-  batchStatusEvent,
-  essayStatusEvent,
-  interpretEffects,
-  SOURCE_SERVICE,
-} from '../../../actors/runtime/effects.ts';
+  type EffectCause,
+  type EffectInterpreter,
+  interpretEffects as interpretWith,
+  type RecordedAction,
+} from '../../../actors/runtime/effect-interpreter.ts';
 import {
   BatchEssaysReadyV1Schema,
   BatchLifecycleStateUpdatedV1Schema,
@@ -17,6 +20,16 @@ import {
   SpellcheckRequestedDataV1Schema,
   topicName,
 } from '../../../common-core/index.ts';
+
+/** Both lifecycle actor types' effects at once: each interprets only its own actions. */
+const LIFECYCLE: EffectInterpreter = {
+  rows: (action, c, next) => [
+    ...ESSAY_EFFECTS.rows(action, c, next),
+    ...BATCH_EFFECTS.rows(action, c, next),
+  ],
+};
+const interpretEffects = (actions: readonly RecordedAction[], c: EffectCause) =>
+  interpretWith(actions, c, LIFECYCLE);
 
 const cause = {
   actorType: 'batch',

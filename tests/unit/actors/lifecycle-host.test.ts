@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type LifecycleHost, startLifecycleHost } from '../../../actors/lifecycle/host.ts';
-import { SOURCE_SERVICE } from '../../../actors/runtime/effects.ts';
+import { SOURCE_SERVICE } from '../../../actors/lifecycle/outbox-row.ts';
 import { type OutgoingMessage, ProcessingEvent, topicName } from '../../../common-core/index.ts';
 import { type Database, openDatabase, rows } from '../../../db/index.ts';
 import { type DeadLetter, MemoryBus, silentLogger } from '../../../messaging/index.ts';

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { StatelyInspector } from '../../../../actors/inspect/index.ts';
+import { ACTOR_EFFECTS } from '../../../../actors/lifecycle/actor-types.ts';
 import { ActorRuntime, type Delivery, SnapshotCache } from '../../../../actors/runtime/index.ts';
 import { ActorRepository, type Database, openDatabase } from '../../../../db/index.ts';
 import { MACHINE_DEFINITIONS } from '../../../../machines/index.ts';
@@ -72,6 +73,7 @@ describe('StatelyInspector: the durable runtime in the XState inspector', () => 
     const runtime = new ActorRuntime({
       repository,
       definitions: MACHINE_DEFINITIONS,
+      effects: ACTOR_EFFECTS,
       cache: new SnapshotCache(1_000, 60_000),
       observer: inspector,
     });
@@ -124,6 +126,7 @@ describe('StatelyInspector: the durable runtime in the XState inspector', () => 
       const loaded = new ActorRuntime({
         repository: new ActorRepository((database as Database).db),
         definitions: MACHINE_DEFINITIONS,
+        effects: ACTOR_EFFECTS,
         cache: new SnapshotCache(1_000, 60_000),
         observer: other,
       });

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { batchStatusEvent, essayStatusEvent } from '../../../../actors/runtime/effects.ts';
+import { batchStatusEvent } from '../../../../actors/batch/batch-effects.ts';
+import { essayStatusEvent } from '../../../../actors/essay/essay-effects.ts';
 import { streamBatchEvents } from '../../../../services/api/batch-events.ts';
 import type { LiveFeed, LiveMessage } from '../../../../services/api/live-feed.ts';
 import type { BatchView } from '../../../../services/api/views.ts';

@@ -1,0 +1,121 @@
+import { ProcessingEvent } from '../../common-core/index.ts';
+import type { OutboxRow } from '../../db/index.ts';
+import type {
+  AnnounceOutcomeParams,
+  AnnounceReadyParams,
+  RequestPhaseParams,
+} from '../../machines/index.ts';
+import { outboxRow } from '../lifecycle/outbox-row.ts';
+import {
+  causedId,
+  type EffectCause,
+  type EffectInterpreter,
+} from '../runtime/effect-interpreter.ts';
+
+/**
+ * The batch actor's effects: essays ready, a phase requested, a phase's outcome, and a status
+ * event on every change of state (keyed by the batch id).
+ */
+export const BATCH_EFFECTS: EffectInterpreter = {
+  rows(action, cause, nextEventId) {
+    switch (action.type) {
+      case 'announceReady': {
+        const p = action.params as AnnounceReadyParams;
+        return [
+          outboxRow(
+            ProcessingEvent.BATCH_ESSAYS_READY,
+            p.batchId,
+            nextEventId(),
+            cause.timestamp,
+            p.correlationId ?? cause.correlationId,
+            {
+              entity_ref: { entity_id: p.batchId, entity_type: 'batch', parent_id: null },
+              batch_id: p.batchId,
+              ready_essays: p.essays,
+            },
+          ),
+        ];
+      }
+      case 'requestPhase': {
+        const p = action.params as RequestPhaseParams;
+        // Phase 1.2 runs one phase; the registration is refused (dead-lettered) for any other.
+        if (p.phase !== 'spellcheck') return [];
+        return [
+          outboxRow(
+            ProcessingEvent.BATCH_SPELLCHECK_INITIATE_COMMAND,
+            p.batchId,
+            nextEventId(),
+            cause.timestamp,
+            p.correlationId ?? cause.correlationId,
+            {
+              entity_ref: { entity_id: p.batchId, entity_type: 'batch', parent_id: null },
+              batch_id: p.batchId,
+              essays_to_process: p.essays,
+              language: p.language,
+              retry: p.retry,
+            },
+          ),
+        ];
+      }
+      case 'announceOutcome': {
+        const p = action.params as AnnounceOutcomeParams;
+        return [
+          outboxRow(
+            ProcessingEvent.ELS_BATCH_PHASE_OUTCOME,
+            p.batchId,
+            nextEventId(),
+            cause.timestamp,
+            p.correlationId ?? cause.correlationId,
+            {
+              entity_ref: { entity_id: p.batchId, entity_type: 'batch', parent_id: null },
+              batch_id: p.batchId,
+              phase_name: p.phase,
+              phase_status: p.status,
+              processed_essays: p.processed,
+              failed_essay_ids: p.failed,
+            },
+          ),
+        ];
+      }
+      default:
+        return [];
+    }
+  },
+  stateChanged({ actorId, from, to }, cause, eventId) {
+    return batchStatusRow(eventId, actorId, from, to, cause);
+  },
+};
+
+/** The live status event of a batch that changed state (`index`: the change's place in its batch). */
+export function batchStatusEvent(
+  batchId: string,
+  from: string | null,
+  to: string,
+  cause: EffectCause,
+  index: number,
+): OutboxRow {
+  return batchStatusRow(causedId(cause, `status-${index}`), batchId, from, to, cause);
+}
+
+function batchStatusRow(
+  eventId: string,
+  batchId: string,
+  from: string | null,
+  to: string,
+  cause: EffectCause,
+): OutboxRow {
+  return outboxRow(
+    ProcessingEvent.BATCH_LIFECYCLE_STATE_UPDATED,
+    batchId,
+    eventId,
+    cause.timestamp,
+    cause.correlationId,
+    {
+      entity_ref: { entity_id: batchId, entity_type: 'batch', parent_id: null },
+      batch_id: batchId,
+      from_status: from,
+      to_status: to,
+      cause_event_id: cause.eventId,
+    },
+  );
+}
