@@ -22,14 +22,14 @@ describe('actors/runtime knows no domain', () => {
       for (const a of Object.keys(d.machine.implementations.actions))
         if (!SHARED_ACTIONS.has(a)) words.add(a);
     }
-    const escape = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const literal = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const found: string[] = [];
     for (const file of sourceFiles(RUNTIME, /\.ts$/)) {
       const text = readFileSync(file, 'utf8');
       for (const name of quoted)
-        if (new RegExp(`['"\`]${escape(name)}['"\`]`).test(text)) found.push(`${file}: '${name}'`);
+        if (new RegExp(`['"\`]${literal(name)}['"\`]`).test(text)) found.push(`${file}: '${name}'`);
       for (const name of words)
-        if (new RegExp(`(^|[^\\w.])${escape(name)}(?![\\w])`).test(text))
+        if (new RegExp(`(^|[^\\w.])${literal(name)}(?![\\w])`).test(text))
           found.push(`${file}: ${name}`);
     }
     expect(words.size).toBeGreaterThan(20);
