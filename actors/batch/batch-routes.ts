@@ -1,0 +1,145 @@
+import {
+  BatchCancelCommandV1Schema,
+  BatchEssaysRegisteredV1Schema,
+  BatchRetryCommandV1Schema,
+  BatchSpellcheckInitiateCommandV1Schema,
+  EssayContentProvisionedV1Schema,
+  EssayLifecycleStateUpdatedV1Schema,
+  EssayStatus,
+  InvalidPayloadError,
+  ProcessingEvent,
+} from '../../common-core/index.ts';
+import { type TopicRoute, topicRoute } from '../lifecycle/routing.ts';
+
+/** Phases this platform runs; a registration asking for another is refused as poison. */
+export const KNOWN_PHASES: readonly string[] = ['spellcheck'];
+
+/** What the batch actor takes from each topic it consumes. */
+export const BATCH_ROUTES: readonly TopicRoute[] = [
+  topicRoute({
+    event: ProcessingEvent.BATCH_ESSAYS_REGISTERED,
+    data: BatchEssaysRegisteredV1Schema,
+    deliveries(env) {
+      const d = env.data;
+      const unknown = d.pipeline.filter((p) => !KNOWN_PHASES.includes(p));
+      if (unknown.length > 0 || d.pipeline.length === 0)
+        throw new InvalidPayloadError(
+          `pipeline must list phases this platform runs (${KNOWN_PHASES.join(', ')})`,
+          [`data.pipeline: unknown ${JSON.stringify(unknown.slice(0, 10))}`],
+        );
+      return [
+        {
+          actorType: 'batch',
+          actorId: d.batch_id,
+          eventId: env.event_id,
+          correlationId: env.correlation_id,
+          createWith: { batchId: d.batch_id },
+          event: {
+            type: 'BATCH_REGISTERED',
+            essayIds: d.essay_ids,
+            pipeline: d.pipeline,
+            language: d.language,
+            correlationId: env.correlation_id,
+          },
+        },
+      ];
+    },
+  }),
+  topicRoute({
+    event: ProcessingEvent.ESSAY_CONTENT_PROVISIONED,
+    data: EssayContentProvisionedV1Schema,
+    deliveries(env) {
+      const d = env.data;
+      return [
+        {
+          actorType: 'batch',
+          actorId: d.batch_id,
+          eventId: env.event_id,
+          correlationId: env.correlation_id,
+          createWith: { batchId: d.batch_id },
+          event: {
+            type: 'ESSAY_PROVISIONED',
+            essayId: d.entity_ref.entity_id,
+            textStorageId: d.text_storage_id,
+          },
+        },
+      ];
+    },
+  }),
+  topicRoute({
+    event: ProcessingEvent.BATCH_SPELLCHECK_INITIATE_COMMAND,
+    data: BatchSpellcheckInitiateCommandV1Schema,
+    deliveries(env) {
+      return [
+        {
+          actorType: 'batch',
+          actorId: env.data.batch_id,
+          eventId: env.event_id,
+          correlationId: env.correlation_id,
+          event: {
+            type: 'PHASE_INITIATED',
+            phase: 'spellcheck',
+            correlationId: env.correlation_id,
+          },
+        },
+      ];
+    },
+  }),
+  topicRoute({
+    event: ProcessingEvent.ESSAY_LIFECYCLE_STATE_UPDATED,
+    data: EssayLifecycleStateUpdatedV1Schema,
+    deliveries(env) {
+      const d = env.data;
+      const concluded =
+        d.to_status === EssayStatus.SPELLCHECKED_SUCCESS
+          ? 'success'
+          : d.to_status === EssayStatus.SPELLCHECK_FAILED
+            ? 'failed'
+            : null;
+      if (!concluded || !d.batch_id) return [];
+      return [
+        {
+          actorType: 'batch',
+          actorId: d.batch_id,
+          eventId: env.event_id,
+          correlationId: env.correlation_id,
+          event: {
+            type: 'ESSAY_PHASE_CONCLUDED',
+            essayId: d.entity_ref.entity_id,
+            outcome: concluded,
+          },
+        },
+      ];
+    },
+  }),
+  topicRoute({
+    event: ProcessingEvent.BATCH_CANCEL_COMMAND,
+    data: BatchCancelCommandV1Schema,
+    deliveries(env) {
+      return [
+        {
+          actorType: 'batch',
+          actorId: env.data.batch_id,
+          eventId: env.event_id,
+          correlationId: env.correlation_id,
+          event: { type: 'CANCEL_REQUESTED', reason: env.data.reason },
+        },
+      ];
+    },
+  }),
+  topicRoute({
+    event: ProcessingEvent.BATCH_RETRY_COMMAND,
+    data: BatchRetryCommandV1Schema,
+    deliveries(env) {
+      return [
+        {
+          actorType: 'batch',
+          actorId: env.data.batch_id,
+          eventId: env.event_id,
+          correlationId: env.correlation_id,
+          event: { type: 'RETRY_REQUESTED', correlationId: env.correlation_id },
+        },
+      ];
+    },
+  }),
+];
