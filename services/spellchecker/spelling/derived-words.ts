@@ -103,9 +103,10 @@ export function isDerived(lower: string, lexicon: Lexicon): boolean {
   }
   for (let i = 3; i <= lower.length - 3; i++) {
     const first = lower.slice(0, i);
+    if (NOT_COMPOUND_PARTS.has(first) || !lexicon.has(first)) continue;
     const second = lower.slice(i);
-    if (NOT_COMPOUND_PARTS.has(first) || NOT_COMPOUND_PARTS.has(second)) continue;
-    if (lexicon.has(first) && lexicon.has(second) && lexicon.pairListed(first, second)) return true;
+    if (NOT_COMPOUND_PARTS.has(second) || !lexicon.has(second)) continue;
+    if (lexicon.pairListed(first, second)) return true;
   }
   return false;
 }
