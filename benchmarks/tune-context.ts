@@ -4,7 +4,7 @@
  * set: for each change "written>meant", the threshold that best trades fixed errors against
  * false alarms (each false alarm weighs `--cost` fixes: precision first). Prints the table to
  * paste, and the figures of both halves with it.
- *   npm run tune:context -- [--cost 1.5] [--floor 1]
+ *   npm run tune:context -- [--cost 2] [--floor 1]
  */
 import { SpellingEngine } from '../services/spellchecker/spelling/spelling-engine.ts';
 import { adjacentWord, tokenize } from '../services/spellchecker/spelling/tokenize.ts';
@@ -14,7 +14,7 @@ import { scoreInContext } from './spelling-in-context.ts';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
-const cost = numberArg('cost', 1.5);
+const cost = numberArg('cost', 2);
 /** No threshold below this: a few dozen sentences of a pair cannot vouch for less. */
 const floor = numberArg('floor', 1);
 const engine = new SpellingEngine();

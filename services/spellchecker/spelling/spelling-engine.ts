@@ -14,7 +14,7 @@ import { matchCase } from '../engine/case.ts';
 import type { Correction, SpellCheckOutcome } from '../engine/spell-check.ts';
 import { type BigramRow, BigramTable } from './bigram-table.ts';
 import { CONTEXT_THRESHOLDS, confusionsOf, MODALS, type Reading } from './confusion-sets.ts';
-import { ContextModel } from './context-model.ts';
+import { ContextModel, LOG_BIGRAM_SCALE } from './context-model.ts';
 import { isDerived, type Lexicon } from './derived-words.ts';
 import { CHEAPEST_EDIT, LetterBag, weightedDistance } from './edit-distance.ts';
 import { bigramLines, unigrams } from './frequency-data.ts';
@@ -154,7 +154,7 @@ export class SpellingEngine {
       if (a === undefined || b === undefined) continue;
       pairs.first[pairs.count] = a;
       pairs.second[pairs.count] = b;
-      pairs.logCount[pairs.count] = Math.log(Number(parts[2]));
+      pairs.logCount[pairs.count] = Math.log(Number(parts[2])) - LOG_BIGRAM_SCALE;
       pairs.count++;
     }
     const words = this.words.length;
@@ -292,8 +292,8 @@ export class SpellingEngine {
     const a = after?.get(id);
     const b = before?.get(id);
     const bonus =
-      (a === undefined ? 0 : 0.35 * (a - freq + 10)) +
-      (b === undefined ? 0 : 0.35 * (b - freq + 10));
+      (a === undefined ? 0 : 0.35 * (a + LOG_BIGRAM_SCALE - freq + 10)) +
+      (b === undefined ? 0 : 0.35 * (b + LOG_BIGRAM_SCALE - freq + 10));
     return Math.min(CONTEXT_MAX, Math.max(0, bonus));
   }
 
@@ -400,13 +400,7 @@ export class SpellingEngine {
     let bestMargin = Number.NEGATIVE_INFINITY;
     for (let k = 1; k < readings.length; k++) {
       const r = readings[k] as Reading;
-      let margin = fitOf(r, false, left) - own;
-      // A contraction on either side: the word before tells little ("turn it" is frequent, "turn
-      // it is" is not; bigrams cannot see that), so it may speak against the change, never for it.
-      if (left >= 0 && (isMultiWord(r) || isMultiWord(ownReading))) {
-        const withoutLeft = fitOf(r, false, -1) - fitOf(ownReading, true, -1);
-        margin = withoutLeft + Math.min(0, margin - withoutLeft);
-      }
+      const margin = fitOf(r, false, left) - own;
       if (margin > bestMargin) {
         best = r;
         bestMargin = margin;
@@ -458,11 +452,6 @@ export class SpellingEngine {
     if (!best) return undefined;
     return { replacement: matchCase(word, best.word), source: 'general' };
   }
-}
-
-/** Whether a reading stands for several words ("it's": "it is"). */
-function isMultiWord(r: Reading): boolean {
-  return (r.expansions[0]?.length ?? 1) > 1;
 }
 
 /** The letters a-z of `word` as bits 0-25. */
