@@ -33,6 +33,8 @@ const CONTRACTION = /^(.+?)(n't|'s|'re|'ve|'ll|'d|'m|s')$/i;
 const DISTANCE_WEIGHT = 7.5;
 const PHONETIC_BONUS = 2.5;
 const MAX_COST = 2.6;
+/** Weighted distance beyond which a Capitalised sentence opener is taken for a name. */
+const FAR_FOR_A_NAME = 1.5;
 /** Words of a lower frequency rank are rare enough to be junk: no stems of derived words. */
 const COMMON_RANK = 40_000;
 /** The largest bonus `contextBonus` gives. */
@@ -442,6 +444,8 @@ export class SpellingEngine {
     if (word.charAt(0) !== word.charAt(0).toLowerCase() && !startsSentence(text, start))
       return undefined;
     if (/[^A-Za-z'\u2019]/.test(word)) return undefined; // accented or foreign words: leave alone
+    // One letter and an apostrophe before a word: "o'clock", "d'etat", "y'all", not a typo.
+    if (/^[a-z]['\u2019][a-z]{2,}$/i.test(word)) return undefined;
     const lower = word.toLowerCase();
     const learned = this.learner.get(lower);
     if (learned) return { replacement: matchCase(word, learned), source: 'learner_dictionary' };
@@ -450,6 +454,9 @@ export class SpellingEngine {
     if (isDerived(lower, this.lexicon)) return undefined;
     const best = this.suggest(lower, 1, previous, next)[0];
     if (!best) return undefined;
+    // A Capitalised word opening a sentence far from every word is a name ("Dikembe" is not
+    // "December"); a slip in a word stays near it.
+    if (lower !== word && best.distance > FAR_FOR_A_NAME) return undefined;
     return { replacement: matchCase(word, best.word), source: 'general' };
   }
 }

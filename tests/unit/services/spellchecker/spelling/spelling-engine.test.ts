@@ -212,8 +212,12 @@ describe('SpellingEngine in context (issue 24)', () => {
       'Hear ye, hear ye.',
       'They were speeded up by the unfinanced redtape.',
       'Pre-school children play.',
+      "It starts at twelve o'clock.",
+      'Dikembe Mutombo grew up in Africa.', // a name opening a sentence, far from any word
     ])
       expect(engine.check(text).corrections, text).toEqual([]);
+    // A slip opening a sentence is still a slip.
+    expect(corrected('Sometimse it rains. Wiht love.')).toBe('Sometimes it rains. With love.');
   });
 
   it('corrects typos the frequency lists held as words; a Capitalised one is still a name', () => {
