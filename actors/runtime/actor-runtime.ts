@@ -54,6 +54,22 @@ function observed(snapshot: AnyMachineSnapshot): ObservedSnapshot {
   return { ...persisted(snapshot), status: snapshot.status };
 }
 
+/** The state of a batch while its events are applied (`ActorRuntime.applyAll`). */
+interface Applying {
+  now: Date;
+  /** `now` as ISO-8601, formatted once per batch. */
+  timestamp: string;
+  write: BatchWrite;
+  /** The last operation on each timer key (`actor key|timer key`). */
+  timerOps: Map<
+    string,
+    { set?: BatchWrite['timersSet'][number]; cancel?: BatchWrite['timersCancelled'][number] }
+  >;
+  result: ProcessResult;
+  steps: ObservedStep[] | undefined;
+  appeared: Set<Working> | undefined;
+}
+
 /**
  * The durable actor runtime. `process()` takes a batch of deliveries (in partition order),
  * applies each to its actor with XState's pure `transition()`, and writes everything —
@@ -147,6 +163,8 @@ export class ActorRuntime {
   }
 
   /**
+   * One batch, in four steps: drop the duplicates, load the actors not in memory, apply the
+   * events with the pure transition function, then write everything in one transaction.
    * @param precheck look up already-applied event ids first. Without it (the fast path), a
    *   duplicate is caught by the journal's unique (actor, event id) index and the whole
    *   transaction rolls back with DuplicateEvent.
@@ -165,36 +183,56 @@ export class ActorRuntime {
       unknownActors: [],
     };
     if (deliveries.length === 0) return result;
-    const { repository, cache, metrics } = this.deps;
-    const now = this.now();
-    const timestamp = now.toISOString();
+    const fresh = await this.dropDuplicates(deliveries, actorKeys, precheck, result);
+    const working = await this.loadActors(fresh);
+    const batch = this.applyAll(fresh, working, result);
+    await this.commit(batch.write, working);
+    const { cache, metrics } = this.deps;
+    for (const w of working.values())
+      if (w.snapshot && w.version > 0) cache.set(w.key, w.snapshot, w.version);
+    metrics?.activeActors.set(cache.size);
+    metrics?.batchDuration.observe((performance.now() - started) / 1000);
+    if (batch.steps && batch.steps.length > 0) this.deps.observer?.committed(batch.steps);
+    return result;
+  }
 
-    // 1. Deduplicate within the batch, and (on the re-run after a DuplicateEvent) against what
-    // was already applied. No look-up otherwise, not even for actors read from the database:
-    // most of those are new actors, and a redelivered event (after a restart) is caught by the
-    // journal's key anyway, at the cost of one rolled-back attempt.
-    const done = precheck ? await repository.processedAmong(deliveries) : NOTHING_DONE;
+  /**
+   * 1. The deliveries not seen before in this batch and (on the re-run after a DuplicateEvent)
+   * not already applied, each with its actor key. No look-up otherwise, not even for actors read
+   * from the database: most of those are new actors, and a redelivered event (after a restart)
+   * is caught by the journal's key anyway, at the cost of one rolled-back attempt.
+   */
+  private async dropDuplicates(
+    deliveries: readonly Delivery[],
+    actorKeys: readonly string[],
+    precheck: boolean,
+    result: ProcessResult,
+  ): Promise<{ delivery: Delivery; key: string }[]> {
+    const done = precheck ? await this.deps.repository.processedAmong(deliveries) : NOTHING_DONE;
     const seen = new Set<string>();
-    const fresh: Delivery[] = [];
-    const freshKeys: string[] = [];
+    const fresh: { delivery: Delivery; key: string }[] = [];
     deliveries.forEach((d, i) => {
       const k = `${d.actorType}|${d.actorId}|${d.eventId}`;
       if (done.has(k) || seen.has(k)) {
         result.duplicates++;
-        metrics?.duplicates.inc({ actor_type: d.actorType });
+        this.deps.metrics?.duplicates.inc({ actor_type: d.actorType });
         return;
       }
       seen.add(k);
-      fresh.push(d);
-      freshKeys.push(actorKeys[i] as string);
+      fresh.push({ delivery: d, key: actorKeys[i] as string });
     });
+    return fresh;
+  }
 
-    // 2. Load the actors that are not in memory, in one query.
+  /** 2. The batch's actors: from memory, else from the database in one query (or new). */
+  private async loadActors(
+    fresh: readonly { delivery: Delivery; key: string }[],
+  ): Promise<Map<string, Working>> {
+    const { cache, repository } = this.deps;
     const working = new Map<string, Working>();
     const toLoad: { actorType: string; actorId: string }[] = [];
-    fresh.forEach((d, i) => {
-      const key = freshKeys[i] as string;
-      if (working.has(key)) return;
+    for (const { delivery: d, key } of fresh) {
+      if (working.has(key)) continue;
       const definition = this.deps.definitions[d.actorType];
       if (!definition) throw new UnknownMachineVersionError(d.actorType, d.actorId, 0, 0);
       // Not marked used yet: `cache.set` after the commit does that, once.
@@ -210,7 +248,7 @@ export class ActorRuntime {
         dirty: false,
       });
       if (!cached) toLoad.push({ actorType: d.actorType, actorId: d.actorId });
-    });
+    }
     for (const row of await repository.loadSnapshots(toLoad)) {
       const w = working.get(keyOf(row.actorType, row.actorId));
       if (!w) continue;
@@ -219,133 +257,34 @@ export class ActorRuntime {
       w.readVersion = row.version;
       w.version = row.version;
     }
+    return working;
+  }
 
-    // 3. Apply the events in order with the pure transition function.
-    const write = emptyBatchWrite();
-    // Only with an observer: the steps to report after the commit, and the actors seen so far.
-    const steps: ObservedStep[] | undefined = this.deps.observer ? [] : undefined;
-    const appeared = steps ? new Set<Working>() : undefined;
-    const timerOps = new Map<
-      string,
-      { set?: BatchWrite['timersSet'][number]; cancel?: BatchWrite['timersCancelled'][number] }
-    >();
-    for (let i = 0; i < fresh.length; i++) {
-      const d = fresh[i] as Delivery;
-      const w = working.get(freshKeys[i] as string) as Working;
-      const cause = {
-        actorType: d.actorType,
-        actorId: d.actorId,
-        eventId: d.eventId,
-        correlationId: d.correlationId ?? null,
-        now,
-        timestamp,
-      };
-      if (d.firedTimer)
-        write.timersFired.push({ actorType: d.actorType, actorId: d.actorId, ...d.firedTimer });
-      let effects: readonly { type: string; params?: unknown }[] = [];
-      let created = false;
-      if (!w.snapshot && d.createWith) {
-        created = true;
-        const [initial, initActions] = (this.steppers.get(d.actorType) as PureStepper).initial(
-          d.createWith,
-        );
-        w.snapshot = initial;
-        effects = initActions;
-        w.dirty = true;
-      }
-      const before = w.snapshot;
-      if (!before) {
-        // No such actor and nothing to create it from: counted, not journaled (no timeline); the
-        // caller dead-letters it, so that it leaves a trace.
-        result.rejected++;
-        result.unknownActors.push(d);
-        metrics?.rejected.inc({ actor_type: d.actorType, event: d.event.type });
-        continue;
-      }
-      const from = created ? null : String(before.value);
-      // An actor appears to the observer when created, or when read from the database; one
-      // from the cache was reported before.
-      let first: ObservedStep['appeared'];
-      if (appeared && !appeared.has(w) && (created || w.loaded)) {
-        appeared.add(w);
-        first = { how: created ? 'created' : 'loaded', snapshot: observed(before) };
-      }
-      const observe = (rejected: boolean, after: AnyMachineSnapshot) =>
-        steps?.push({
-          actorType: d.actorType,
-          actorId: d.actorId,
-          definition: w.definition,
-          ...(first ? { appeared: first } : {}),
-          event: d.event,
-          rejected,
-          snapshot: observed(after),
-        });
-      w.version++;
-      w.dirty = true;
-      if (before.status !== 'active' || !before.can(d.event)) {
-        observe(true, before);
-        result.rejected++;
-        metrics?.rejected.inc({ actor_type: d.actorType, event: d.event.type });
-        write.journal.push({
-          actorType: d.actorType,
-          actorId: d.actorId,
-          seq: w.version,
-          eventId: d.eventId,
-          eventType: d.event.type,
-          fromState: from,
-          toState: String(before.value),
-          rejected: true,
-        });
-        continue;
-      }
-      const [next, actions] = (this.steppers.get(d.actorType) as PureStepper).step(before, d.event);
-      w.snapshot = next;
-      observe(false, next);
-      const to = String(next.value);
-      result.applied++;
-      metrics?.transitions.inc({ actor_type: d.actorType, event: d.event.type });
-      write.journal.push({
-        actorType: d.actorType,
-        actorId: d.actorId,
-        seq: w.version,
-        eventId: d.eventId,
-        eventType: d.event.type,
-        fromState: from,
-        toState: to,
-        rejected: false,
-      });
-      const interpreter = this.deps.effects[d.actorType] as EffectInterpreter;
-      const interpreted = interpretEffects([...effects, ...actions], cause, interpreter);
-      write.outbox.push(...interpreted.outbox);
-      for (const t of interpreted.timersSet) {
-        timerOps.set(`${w.key}|${t.key}`, {
-          set: {
-            actorType: d.actorType,
-            actorId: d.actorId,
-            timerKey: t.key,
-            seq: w.version,
-            dueAt: new Date(now.getTime() + t.delayMs),
-            event: t.event,
-          },
-        });
-      }
-      for (const t of interpreted.timersCancelled) {
-        timerOps.set(`${w.key}|${t.key}`, {
-          cancel: { actorType: d.actorType, actorId: d.actorId, timerKey: t.key },
-        });
-      }
-      if (from !== to) {
-        result.stateChanges.push({ actorType: d.actorType, actorId: d.actorId, from, to });
-        const announced = interpreter.stateChanged?.(
-          { actorId: d.actorId, context: next.context, from, to },
-          cause,
-          causedId(cause, `status-${write.journal.length}`),
-        );
-        if (announced) write.outbox.push(announced);
-      }
-    }
+  /**
+   * 3. Every event applied in order with the pure transition function: the batch's write
+   * (journal, outbox, timers, snapshots) and, with an observer, the steps to report after the
+   * commit.
+   */
+  private applyAll(
+    fresh: readonly { delivery: Delivery; key: string }[],
+    working: ReadonlyMap<string, Working>,
+    result: ProcessResult,
+  ): { write: BatchWrite; steps: ObservedStep[] | undefined } {
+    const now = this.now();
+    const batch: Applying = {
+      now,
+      timestamp: now.toISOString(),
+      write: emptyBatchWrite(),
+      timerOps: new Map(),
+      result,
+      // Only with an observer: the steps to report after the commit, and the actors seen so far.
+      steps: this.deps.observer ? [] : undefined,
+      appeared: this.deps.observer ? new Set<Working>() : undefined,
+    };
+    for (const { delivery, key } of fresh) this.apply(delivery, working.get(key) as Working, batch);
+    const { write } = batch;
     // Only the last operation on a timer key counts (set then cancel = cancel).
-    for (const op of timerOps.values()) {
+    for (const op of batch.timerOps.values()) {
       if (op.set) write.timersSet.push(op.set);
       if (op.cancel) write.timersCancelled.push(op.cancel);
     }
@@ -363,24 +302,142 @@ export class ActorRuntime {
       if (w.readVersion === 0) write.inserts.push(row);
       else write.updates.push({ ...row, expectedVersion: w.readVersion });
     }
+    return { write, steps: batch.steps };
+  }
 
-    // 4. One transaction; on a version conflict nothing is written and the batch is retried.
+  /**
+   * One event on its actor (created first when it does not exist and the delivery says how):
+   * rejected and journaled as such when the machine cannot take it; else stepped, journaled,
+   * and its effects and state change interpreted into the batch's write.
+   */
+  private apply(d: Delivery, w: Working, batch: Applying): void {
+    const { write, result, timerOps, now } = batch;
+    const metrics = this.deps.metrics;
+    const cause = {
+      actorType: d.actorType,
+      actorId: d.actorId,
+      eventId: d.eventId,
+      correlationId: d.correlationId ?? null,
+      now,
+      timestamp: batch.timestamp,
+    };
+    if (d.firedTimer)
+      write.timersFired.push({ actorType: d.actorType, actorId: d.actorId, ...d.firedTimer });
+    let effects: readonly { type: string; params?: unknown }[] = [];
+    let created = false;
+    if (!w.snapshot && d.createWith) {
+      created = true;
+      const [initial, initActions] = (this.steppers.get(d.actorType) as PureStepper).initial(
+        d.createWith,
+      );
+      w.snapshot = initial;
+      effects = initActions;
+      w.dirty = true;
+    }
+    const before = w.snapshot;
+    if (!before) {
+      // No such actor and nothing to create it from: counted, not journaled (no timeline); the
+      // caller dead-letters it, so that it leaves a trace.
+      result.rejected++;
+      result.unknownActors.push(d);
+      metrics?.rejected.inc({ actor_type: d.actorType, event: d.event.type });
+      return;
+    }
+    const from = created ? null : String(before.value);
+    // An actor appears to the observer when created, or when read from the database; one
+    // from the cache was reported before.
+    let first: ObservedStep['appeared'];
+    if (batch.appeared && !batch.appeared.has(w) && (created || w.loaded)) {
+      batch.appeared.add(w);
+      first = { how: created ? 'created' : 'loaded', snapshot: observed(before) };
+    }
+    const observe = (rejected: boolean, after: AnyMachineSnapshot) =>
+      batch.steps?.push({
+        actorType: d.actorType,
+        actorId: d.actorId,
+        definition: w.definition,
+        ...(first ? { appeared: first } : {}),
+        event: d.event,
+        rejected,
+        snapshot: observed(after),
+      });
+    w.version++;
+    w.dirty = true;
+    if (before.status !== 'active' || !before.can(d.event)) {
+      observe(true, before);
+      result.rejected++;
+      metrics?.rejected.inc({ actor_type: d.actorType, event: d.event.type });
+      write.journal.push({
+        actorType: d.actorType,
+        actorId: d.actorId,
+        seq: w.version,
+        eventId: d.eventId,
+        eventType: d.event.type,
+        fromState: from,
+        toState: String(before.value),
+        rejected: true,
+      });
+      return;
+    }
+    const [next, actions] = (this.steppers.get(d.actorType) as PureStepper).step(before, d.event);
+    w.snapshot = next;
+    observe(false, next);
+    const to = String(next.value);
+    result.applied++;
+    metrics?.transitions.inc({ actor_type: d.actorType, event: d.event.type });
+    write.journal.push({
+      actorType: d.actorType,
+      actorId: d.actorId,
+      seq: w.version,
+      eventId: d.eventId,
+      eventType: d.event.type,
+      fromState: from,
+      toState: to,
+      rejected: false,
+    });
+    const interpreter = this.deps.effects[d.actorType] as EffectInterpreter;
+    const interpreted = interpretEffects([...effects, ...actions], cause, interpreter);
+    write.outbox.push(...interpreted.outbox);
+    for (const t of interpreted.timersSet) {
+      timerOps.set(`${w.key}|${t.key}`, {
+        set: {
+          actorType: d.actorType,
+          actorId: d.actorId,
+          timerKey: t.key,
+          seq: w.version,
+          dueAt: new Date(now.getTime() + t.delayMs),
+          event: t.event,
+        },
+      });
+    }
+    for (const t of interpreted.timersCancelled) {
+      timerOps.set(`${w.key}|${t.key}`, {
+        cancel: { actorType: d.actorType, actorId: d.actorId, timerKey: t.key },
+      });
+    }
+    if (from !== to) {
+      result.stateChanges.push({ actorType: d.actorType, actorId: d.actorId, from, to });
+      const announced = interpreter.stateChanged?.(
+        { actorId: d.actorId, context: next.context, from, to },
+        cause,
+        causedId(cause, `status-${write.journal.length}`),
+      );
+      if (announced) write.outbox.push(announced);
+    }
+  }
+
+  /** 4. One transaction; on a version conflict nothing is written and the batch is retried. */
+  private async commit(write: BatchWrite, working: ReadonlyMap<string, Working>): Promise<void> {
     try {
-      await repository.writeBatch(write);
+      await this.deps.repository.writeBatch(write);
     } catch (error) {
-      for (const w of working.values()) cache.delete(w.key);
+      for (const w of working.values()) this.deps.cache.delete(w.key);
       if (error instanceof DuplicateEvent) throw error;
       if (error instanceof VersionConflict) {
-        metrics?.fenced.inc();
+        this.deps.metrics?.fenced.inc();
         throw new ActorFencedError(error.actors);
       }
       throw error;
     }
-    for (const w of working.values())
-      if (w.snapshot && w.version > 0) cache.set(w.key, w.snapshot, w.version);
-    metrics?.activeActors.set(cache.size);
-    metrics?.batchDuration.observe((performance.now() - started) / 1000);
-    if (steps && steps.length > 0) this.deps.observer?.committed(steps);
-    return result;
   }
 }
