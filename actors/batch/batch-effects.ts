@@ -10,6 +10,7 @@ import {
   causedId,
   type EffectCause,
   type EffectInterpreter,
+  NO_ROWS,
 } from '../runtime/effect-interpreter.ts';
 
 /**
@@ -39,7 +40,7 @@ export const BATCH_EFFECTS: EffectInterpreter = {
       case 'requestPhase': {
         const p = action.params as RequestPhaseParams;
         // Phase 1.2 runs one phase; the registration is refused (dead-lettered) for any other.
-        if (p.phase !== 'spellcheck') return [];
+        if (p.phase !== 'spellcheck') return NO_ROWS;
         return [
           outboxRow(
             ProcessingEvent.BATCH_SPELLCHECK_INITIATE_COMMAND,
@@ -78,7 +79,7 @@ export const BATCH_EFFECTS: EffectInterpreter = {
         ];
       }
       default:
-        return [];
+        return NO_ROWS;
     }
   },
   stateChanged({ actorId, from, to }, cause, eventId) {

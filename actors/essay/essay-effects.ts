@@ -11,6 +11,7 @@ import {
   causedId,
   type EffectCause,
   type EffectInterpreter,
+  NO_ROWS,
 } from '../runtime/effect-interpreter.ts';
 
 /**
@@ -19,7 +20,7 @@ import {
  */
 export const ESSAY_EFFECTS: EffectInterpreter = {
   rows(action, cause, nextEventId) {
-    if (action.type !== 'requestSpellcheck') return [];
+    if (action.type !== 'requestSpellcheck') return NO_ROWS;
     const p = action.params as RequestSpellcheckParams;
     const entity = { entity_id: p.essayId, entity_type: 'essay', parent_id: p.batchId };
     return [

@@ -37,7 +37,7 @@ export interface EffectInterpreter {
    * built-ins). `nextEventId()` gives the id of each event it emits, in order: derived from
    * the cause, so a re-applied cause (after a crash) emits the same ids.
    */
-  rows(action: RecordedAction, cause: EffectCause, nextEventId: () => string): OutboxRow[];
+  rows(action: RecordedAction, cause: EffectCause, nextEventId: () => string): readonly OutboxRow[];
   /** The row announcing a change of the actor's state, for a type that announces them. */
   stateChanged?(
     change: { actorId: string; context: unknown; from: string | null; to: string },
@@ -45,6 +45,9 @@ export interface EffectInterpreter {
     eventId: string,
   ): OutboxRow;
 }
+
+/** What an interpreter returns for an action it does not know (shared: no allocation). */
+export const NO_ROWS: readonly OutboxRow[] = Object.freeze([]);
 
 /**
  * The id of an event a cause emitted, told apart by `which` (its position, or `status-<n>`):
