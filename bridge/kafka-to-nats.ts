@@ -3,12 +3,12 @@ import { type MsgHdrs, type NatsConnection, headers as natsHeaders } from '@nats
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger, OutgoingMessage } from '../common-core/index.ts';
 import {
-  backoffDelay,
+  BRIDGE_WRITE_RETRY,
   deadLetterFor,
   headersToStrings,
   type KafkaPublisher,
   KEY_HEADER,
-  sleep,
+  retry,
 } from '../messaging/index.ts';
 import type { BridgeMetrics } from './bridge-metrics.ts';
 import { MSG_ID_HEADER, type RouteHandle } from './nats-to-kafka.ts';
@@ -156,33 +156,36 @@ export function kafkaBatchHandler(
         timestamp: Number(m.timestamp),
       });
     }
-    for (let attempt = 1; ; attempt++) {
-      try {
-        // Pipelined on one connection: stored in order. On a retry, JetStream drops what
-        // already made it (same msg ids).
-        const acks = await Promise.all(
-          plan.map((p) =>
-            deps.jetstream.publish(p.subject, p.value, { msgID: p.msgID, headers: p.headers }),
-          ),
-        );
-        const duplicates = acks.filter((a) => a.duplicate).length;
-        if (duplicates) deps.metrics.duplicates.inc(labels, duplicates);
-        if (dead.length) await deps.dlt.publish(dead);
-        break;
-      } catch (error) {
-        deps.setHealthy(false);
-        deps.metrics.failures.inc(labels);
-        deps.logger.warn(
-          { route: route.name, err: (error as Error).message, attempt },
-          'JetStream publish failed; retrying the batch',
-        );
-        if (!isRunning()) throw error; // shutting down: nothing committed, the batch is replayed later
-        await heartbeat();
-        await sleep(
-          backoffDelay({ maxRetries: 0, initialDelayMs: 200, maxDelayMs: 5_000 }, attempt),
-        );
-      }
-    }
+    await retry(
+      async (attempt) => {
+        try {
+          // Pipelined on one connection: stored in order. On a retry, JetStream drops what
+          // already made it (same msg ids).
+          const acks = await Promise.all(
+            plan.map((p) =>
+              deps.jetstream.publish(p.subject, p.value, { msgID: p.msgID, headers: p.headers }),
+            ),
+          );
+          const duplicates = acks.filter((a) => a.duplicate).length;
+          if (duplicates) deps.metrics.duplicates.inc(labels, duplicates);
+          if (dead.length) await deps.dlt.publish(dead);
+        } catch (error) {
+          deps.setHealthy(false);
+          deps.metrics.failures.inc(labels);
+          deps.logger.warn(
+            { route: route.name, err: (error as Error).message, attempt },
+            'JetStream publish failed; retrying the batch',
+          );
+          throw error;
+        }
+      },
+      {
+        policy: BRIDGE_WRITE_RETRY,
+        // Shutting down: the failure is thrown, nothing is committed, the batch is replayed later.
+        retryable: () => isRunning(),
+        beforeNextAttempt: heartbeat,
+      },
+    );
     const now = Date.now();
     for (const p of plan) {
       deps.metrics.latency.observe(labels, Math.max(0, now - p.timestamp) / 1000);

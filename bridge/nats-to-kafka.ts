@@ -9,13 +9,14 @@ import {
 import { type NatsConnection, nanos } from '@nats-io/transport-node';
 import type { IncomingMessage, Logger, OutgoingMessage } from '../common-core/index.ts';
 import {
-  backoffDelay,
+  BRIDGE_WRITE_RETRY,
+  DeliveryInterruptedError,
   deadLetterFor,
   isNotFound,
   type KafkaPublisher,
   KEY_HEADER,
   refusedForGood,
-  sleep,
+  retry,
 } from '../messaging/index.ts';
 import type { BridgeMetrics } from './bridge-metrics.ts';
 import { fieldAt, type NatsToKafkaRouteConfig } from './routes.ts';
@@ -262,27 +263,27 @@ export function runNatsToKafka(
       }
       // Keep writing until Kafka takes the batch: never ack (and so never lose) before that.
       let bridged = 0;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          bridged = await write(out, dead);
-          break;
-        } catch (error) {
-          healthy = false;
-          deps.metrics.up.set(labels, 0);
-          deps.metrics.failures.inc(labels);
-          deps.logger.warn(
-            { route: route.name, err: (error as Error).message, attempt },
-            'Kafka write failed; retrying',
-          );
-          // Hold on to both batches while Kafka is away, so JetStream does not redeliver them.
-          for (const m of [...batch, ...buffer]) m.working();
-          // Shutting down: leave the batch unacked; the next run bridges it first.
-          if (abort.signal.aborted) return;
-          await sleep(
-            backoffDelay({ maxRetries: 0, initialDelayMs: 200, maxDelayMs: 5_000 }, attempt),
-            abort.signal,
-          );
-        }
+      try {
+        bridged = await retry(() => write(out, dead), {
+          policy: BRIDGE_WRITE_RETRY,
+          retryable: () => true,
+          signal: abort.signal,
+          onRetry: (error, attempt) => {
+            healthy = false;
+            deps.metrics.up.set(labels, 0);
+            deps.metrics.failures.inc(labels);
+            deps.logger.warn(
+              { route: route.name, err: (error as Error).message, attempt },
+              'Kafka write failed; retrying',
+            );
+            // Hold on to both batches while Kafka is away, so JetStream does not redeliver them.
+            for (const m of [...batch, ...buffer]) m.working();
+          },
+        });
+      } catch (error) {
+        // Shutting down: leave the batch unacked; the next run bridges it first.
+        if (error instanceof DeliveryInterruptedError) return;
+        throw error;
       }
       const now = Date.now();
       for (const m of batch) {

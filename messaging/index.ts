@@ -7,6 +7,8 @@ export * from './core/deliver.ts';
 export * from './core/deliver-batch.ts';
 export * from './core/messaging-metrics.ts';
 export * from './core/progress-watch.ts';
+export * from './core/retry.ts';
+export * from './core/retry-policies.ts';
 export * from './core/shutdown.ts';
 export * from './core/silent-logger.ts';
 export * from './kafka/kafka-bus.ts';

@@ -5,7 +5,6 @@ import {
   type IncomingMessage,
   isRetryable,
 } from '../../common-core/index.ts';
-import { backoffDelay, sleep } from './backoff.ts';
 import { describeError } from './dead-letter.ts';
 import {
   type DeliveryContext,
@@ -14,6 +13,7 @@ import {
   observeQueueLatency,
   sendToDlt,
 } from './deliver.ts';
+import { retry } from './retry.ts';
 
 /**
  * Take a chunk of messages (one partition, in order) to a durable outcome. Poison is
@@ -39,28 +39,36 @@ export async function deliverBatch<T>(
   if (items.length === 0) return;
   const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   const delivery = { heartbeat: async () => context.heartbeat?.() };
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await options.handleBatch(items, delivery);
-      for (const item of items)
-        context.metrics?.processed.inc({
-          topic: item.message.topic,
-          consumer_group: options.groupId,
-        });
-      return;
-    } catch (error) {
-      context.metrics?.failed.inc({
-        topic: items[0]?.message.topic ?? '',
+  try {
+    await retry(
+      async () => {
+        try {
+          await options.handleBatch(items, delivery);
+        } catch (error) {
+          context.metrics?.failed.inc({
+            topic: items[0]?.message.topic ?? '',
+            consumer_group: options.groupId,
+          });
+          throw error;
+        }
+      },
+      {
+        policy,
+        // One message alone goes straight to its own delivery below, with the full policy.
+        retryable: (error: unknown) => items.length > 1 && isRetryable(error),
+        signal: context.signal,
+        beforeNextAttempt: async () => context.heartbeat?.(),
+      },
+    );
+    for (const item of items)
+      context.metrics?.processed.inc({
+        topic: item.message.topic,
         consumer_group: options.groupId,
       });
-      // Shutting down mid-batch: leave the chunk uncommitted for redelivery.
-      if (error instanceof DeliveryInterruptedError) throw error;
-      if (!isRetryable(error) || attempt > policy.maxRetries || items.length === 1) break;
-      if (context.signal?.aborted) throw new DeliveryInterruptedError();
-      await sleep(backoffDelay(policy, attempt), context.signal);
-      if (context.signal?.aborted) throw new DeliveryInterruptedError();
-      await context.heartbeat?.();
-    }
+    return;
+  } catch (error) {
+    // Shutting down mid-batch: leave the chunk uncommitted for redelivery.
+    if (error instanceof DeliveryInterruptedError) throw error;
   }
   // Isolate the culprit: one message at a time, each with the full single-message policy (its
   // queue latency is observed a second time there: rare, and only on this failure path).

@@ -3,13 +3,13 @@ import {
   DEFAULT_RETRY_POLICY,
   HuleEduError,
   type IncomingMessage,
-  isRetryable,
   type Logger,
   type OutgoingMessage,
 } from '../../common-core/index.ts';
-import { backoffDelay, sleep } from './backoff.ts';
 import { type DeadLetter, deadLetterFor, describeError } from './dead-letter.ts';
+import { DeliveryInterruptedError } from './delivery-interrupted-error.ts';
 import type { MessagingMetrics } from './messaging-metrics.ts';
+import { RetriesExhaustedError, retry } from './retry.ts';
 
 export interface DeliveryContext {
   /** Publishes a dead letter durably; if it throws, the message is not committed. */
@@ -26,15 +26,7 @@ export interface DeliveryContext {
 
 export type DeliveryOutcome = 'processed' | 'dead_lettered';
 
-/** Thrown when shutdown interrupts a message: it must not be committed. */
-export class DeliveryInterruptedError extends HuleEduError {
-  constructor() {
-    super('HULEEDU_CLOSED', 'consumer is shutting down; message left for redelivery', {
-      retryable: true,
-    });
-    this.name = 'DeliveryInterruptedError';
-  }
-}
+export { DeliveryInterruptedError } from './delivery-interrupted-error.ts';
 
 function eventTimestampOf(value: unknown): number | undefined {
   if (value === null || typeof value !== 'object' || !('event_timestamp' in value))
@@ -85,34 +77,40 @@ export async function deliver<T>(
 
   observeQueueLatency(value, message, options.groupId, context);
 
-  const policy = options.retry ?? DEFAULT_RETRY_POLICY;
   const delivery = { heartbeat: async () => context.heartbeat?.() };
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await options.handle(value, message, delivery);
-      context.metrics?.processed.inc(labels);
-      return 'processed';
-    } catch (error) {
-      context.metrics?.failed.inc(labels);
-      if (error instanceof DeliveryInterruptedError) throw error;
-      const retriesUsed = attempt - 1;
-      if (!isRetryable(error) || retriesUsed >= policy.maxRetries) {
-        const described = isRetryable(error)
-          ? {
-              code: 'HULEEDU_RETRIES_EXHAUSTED',
-              message: `gave up after ${attempt} attempts: ${describeError(error).message}`,
-              retryable: false,
-            }
-          : describeError(error);
-        await sendToDlt(message, described, options.groupId, attempt, context);
-        return 'dead_lettered';
-      }
-      if (context.signal?.aborted) throw new DeliveryInterruptedError();
-      await sleep(backoffDelay(policy, attempt), context.signal);
-      if (context.signal?.aborted) throw new DeliveryInterruptedError();
-      await context.heartbeat?.();
-    }
+  let attempts = 0;
+  try {
+    await retry(
+      async (n) => {
+        attempts = n;
+        try {
+          await options.handle(value, message, delivery);
+        } catch (error) {
+          context.metrics?.failed.inc(labels);
+          throw error;
+        }
+      },
+      {
+        policy: options.retry ?? DEFAULT_RETRY_POLICY,
+        signal: context.signal,
+        beforeNextAttempt: async () => context.heartbeat?.(),
+      },
+    );
+  } catch (error) {
+    if (error instanceof DeliveryInterruptedError) throw error;
+    const described =
+      error instanceof RetriesExhaustedError
+        ? {
+            code: error.code,
+            message: `gave up after ${attempts} attempts: ${describeError(error.cause).message}`,
+            retryable: false,
+          }
+        : describeError(error);
+    await sendToDlt(message, described, options.groupId, attempts, context);
+    return 'dead_lettered';
   }
+  context.metrics?.processed.inc(labels);
+  return 'processed';
 }
 
 /** Whether a broker refused a record for good (see `HULEEDU_MESSAGE_REFUSED`). */

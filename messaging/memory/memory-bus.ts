@@ -12,9 +12,9 @@ import type {
 import { backoffDelay, sleep } from '../core/backoff.ts';
 import { type DeliveryContext, DeliveryInterruptedError, deliver } from '../core/deliver.ts';
 import { deliverBatch } from '../core/deliver-batch.ts';
-
 import type { MessagingMetrics } from '../core/messaging-metrics.ts';
 import { ProgressWatch } from '../core/progress-watch.ts';
+import { MEMORY_REDELIVERY_BACKOFF } from '../core/retry-policies.ts';
 
 type ChunkHandler = (chunk: IncomingMessage[], context: DeliveryContext) => Promise<void>;
 
@@ -268,10 +268,7 @@ export class MemoryBus implements MessageBus, AsyncDisposable {
         if (error instanceof DeliveryInterruptedError) return;
         // The outcome is not durable: leave the position and redeliver after a pause.
         failures++;
-        await sleep(
-          backoffDelay({ maxRetries: 0, initialDelayMs: 50, maxDelayMs: 2_000 }, failures),
-          signal,
-        );
+        await sleep(backoffDelay(MEMORY_REDELIVERY_BACKOFF, failures), signal);
       }
       // Let other partitions and the event loop breathe between chunks.
       await new Promise<void>((r) => setImmediate(r));

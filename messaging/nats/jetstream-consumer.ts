@@ -19,6 +19,7 @@ import { backoffDelay } from '../core/backoff.ts';
 import { DeliveryInterruptedError, deliver } from '../core/deliver.ts';
 import type { MessagingMetrics } from '../core/messaging-metrics.ts';
 import { ProgressWatch } from '../core/progress-watch.ts';
+import { JETSTREAM_NAK_BACKOFF } from '../core/retry-policies.ts';
 import { KEY_HEADER } from './jetstream-publisher.ts';
 
 export interface JetStreamConsumerDeps {
@@ -122,12 +123,7 @@ export class JetStreamMessageConsumer implements MessageConsumer {
                   'delivery failed; nak',
                 );
               }
-              m.nak(
-                backoffDelay(
-                  { maxRetries: 0, initialDelayMs: 500, maxDelayMs: 10_000 },
-                  m.info.deliveryCount,
-                ),
-              );
+              m.nak(backoffDelay(JETSTREAM_NAK_BACKOFF, m.info.deliveryCount));
             }
             if (self.abort.signal.aborted) break;
           }

@@ -4,7 +4,6 @@ import {
   EssayStatus,
   type EventEnvelope,
   HuleEduError,
-  isRetryable,
   makeEnvelope,
   ProcessingEvent,
   ProcessingStage,
@@ -12,7 +11,7 @@ import {
   type SpellcheckRequestedDataV1,
   type SpellcheckResultDataV1,
 } from '../../common-core/index.ts';
-import { backoffDelay, DeliveryInterruptedError, sleep } from '../../messaging/index.ts';
+import { DeliveryInterruptedError, retry } from '../../messaging/index.ts';
 import type { SpellCheckFn } from './engine/spell-check.ts';
 
 export const SOURCE_SERVICE = 'spell-checker-service';
@@ -39,35 +38,6 @@ export interface SpellcheckOutcome {
   correctionsMade: number | null;
   durationSeconds: number;
   errorCode?: string;
-}
-
-/** Retry `fn` while it fails with a retryable error, under `policy`; then rethrow. */
-async function withRetry<T>(
-  fn: () => Promise<T>,
-  policy: RetryPolicy,
-  signal?: AbortSignal,
-  heartbeat?: () => Promise<void>,
-): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (!isRetryable(error) || attempt > policy.maxRetries || signal?.aborted) {
-        if (isRetryable(error)) {
-          throw new HuleEduError(
-            'HULEEDU_RETRIES_EXHAUSTED',
-            `gave up after ${attempt} attempts: ${(error as Error).message}`,
-            {
-              cause: error,
-            },
-          );
-        }
-        throw error;
-      }
-      await sleep(backoffDelay(policy, attempt), signal);
-      await heartbeat?.();
-    }
-  }
 }
 
 /** What checking a request needs: everything but the publishing of its result. */
@@ -113,18 +83,17 @@ export async function checkRequest(
   let resultData: SpellcheckResultDataV1;
   let outcome: SpellcheckOutcome;
   try {
-    const text = await withRetry(
-      () => deps.fetchText(data.text_storage_id, correlationId),
-      deps.retry,
-      deps.signal,
-      deps.heartbeat,
-    );
+    // The content service may be away for a while: retried with heartbeats between waits.
+    const patiently = {
+      policy: deps.retry,
+      signal: deps.signal,
+      ...(deps.heartbeat ? { beforeNextAttempt: deps.heartbeat } : {}),
+    };
+    const text = await retry(() => deps.fetchText(data.text_storage_id, correlationId), patiently);
     const checked = await deps.spellCheck(text, data.language);
-    const correctedId = await withRetry(
+    const correctedId = await retry(
       () => deps.storeText(checked.correctedText, correlationId),
-      deps.retry,
-      deps.signal,
-      deps.heartbeat,
+      patiently,
     );
     const completedAt = now();
     resultData = {
