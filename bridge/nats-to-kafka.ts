@@ -243,6 +243,64 @@ export function runNatsToKafka(
       );
   })();
 
+  /** Every message of a batch acknowledged, with its latency and bytes counted. */
+  const acknowledge = (batch: readonly JsMsg[], bridged: number): void => {
+    const now = Date.now();
+    for (const m of batch) {
+      m.ack();
+      deps.metrics.latency.observe(
+        labels,
+        Math.max(0, now - Number(m.info.timestampNanos / 1_000_000)) / 1000,
+      );
+      deps.metrics.bytes.inc(labels, m.data.length);
+    }
+    deps.metrics.messages.inc(labels, bridged);
+  };
+
+  /**
+   * One batch: split into records and dead letters, written until Kafka takes them (never
+   * acked, and so never lost, before that), then acknowledged. False when shutdown interrupted
+   * it: the batch stays unacked and the next run bridges it first.
+   */
+  const bridgeBatch = async (batch: JsMsg[]): Promise<boolean> => {
+    deps.metrics.inFlight.set(labels, batch.length);
+    const out: Bridged[] = [];
+    const dead: OutgoingMessage[] = [];
+    for (const m of batch) {
+      if (m.info.deliveryCount > 1) deps.metrics.redeliveries.inc(labels);
+      const r = toKafka(m);
+      if ('reason' in r) dead.push(rejected(m, r.reason));
+      else out.push({ m, message: r });
+    }
+    let bridged = 0;
+    try {
+      bridged = await retry(() => write(out, dead), {
+        policy: BRIDGE_WRITE_RETRY,
+        retryable: () => true,
+        signal: abort.signal,
+        onRetry: (error, attempt) => {
+          healthy = false;
+          deps.metrics.up.set(labels, 0);
+          deps.metrics.failures.inc(labels);
+          deps.logger.warn(
+            { route: route.name, err: (error as Error).message, attempt },
+            'Kafka write failed; retrying',
+          );
+          // Hold on to both batches while Kafka is away, so JetStream does not redeliver them.
+          for (const m of [...batch, ...buffer]) m.working();
+        },
+      });
+    } catch (error) {
+      if (error instanceof DeliveryInterruptedError) return false;
+      throw error;
+    }
+    acknowledge(batch, bridged);
+    deps.metrics.inFlight.set(labels, 0);
+    healthy = true;
+    deps.metrics.up.set(labels, 1);
+    return true;
+  };
+
   const loop = (async () => {
     while (!abort.signal.aborted) {
       if (buffer.length === 0) {
@@ -251,53 +309,7 @@ export function runNatsToKafka(
         });
         continue;
       }
-      const batch = buffer.splice(0, batchSize);
-      deps.metrics.inFlight.set(labels, batch.length);
-      const out: Bridged[] = [];
-      const dead: OutgoingMessage[] = [];
-      for (const m of batch) {
-        if (m.info.deliveryCount > 1) deps.metrics.redeliveries.inc(labels);
-        const r = toKafka(m);
-        if ('reason' in r) dead.push(rejected(m, r.reason));
-        else out.push({ m, message: r });
-      }
-      // Keep writing until Kafka takes the batch: never ack (and so never lose) before that.
-      let bridged = 0;
-      try {
-        bridged = await retry(() => write(out, dead), {
-          policy: BRIDGE_WRITE_RETRY,
-          retryable: () => true,
-          signal: abort.signal,
-          onRetry: (error, attempt) => {
-            healthy = false;
-            deps.metrics.up.set(labels, 0);
-            deps.metrics.failures.inc(labels);
-            deps.logger.warn(
-              { route: route.name, err: (error as Error).message, attempt },
-              'Kafka write failed; retrying',
-            );
-            // Hold on to both batches while Kafka is away, so JetStream does not redeliver them.
-            for (const m of [...batch, ...buffer]) m.working();
-          },
-        });
-      } catch (error) {
-        // Shutting down: leave the batch unacked; the next run bridges it first.
-        if (error instanceof DeliveryInterruptedError) return;
-        throw error;
-      }
-      const now = Date.now();
-      for (const m of batch) {
-        m.ack();
-        deps.metrics.latency.observe(
-          labels,
-          Math.max(0, now - Number(m.info.timestampNanos / 1_000_000)) / 1000,
-        );
-        deps.metrics.bytes.inc(labels, m.data.length);
-      }
-      deps.metrics.messages.inc(labels, bridged);
-      deps.metrics.inFlight.set(labels, 0);
-      healthy = true;
-      deps.metrics.up.set(labels, 1);
+      if (!(await bridgeBatch(buffer.splice(0, batchSize)))) return;
     }
   })();
 
