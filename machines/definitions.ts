@@ -9,7 +9,8 @@ export type { PersistedState, SnapshotMigration } from './persistence.ts';
 
 /** What the runtime needs to know of a machine: identity, version, states, migrations. */
 export interface MachineDefinition {
-  actorType: 'essay' | 'batch';
+  /** The actor type this machine runs (the key the runtime and the registry use). */
+  actorType: string;
   id: string;
   version: number;
   machine: AnyStateMachine;
