@@ -360,6 +360,8 @@ export class SpellingEngine {
    * after a modal is also read as "have" ("could of been").
    */
   private checkInContext(word: string, previous?: string, next?: string): string | undefined {
+    // Lower case or Capitalised only: "ITS" or "WHERE" in capitals is an acronym or a heading.
+    if (word.length > 1 && /[A-Z]/.test(word.slice(1))) return undefined;
     const best = this.bestReading(word, previous, next);
     if (!best) return undefined;
     const lower = word.toLowerCase();
