@@ -200,7 +200,10 @@ export async function processCommand(
   const data = resolve(args.data);
   mkdirSync(data, { recursive: true });
   const cache = defaultCacheDir();
-  if (!existsSync(cache) || !readdirSync(cache).some((f) => /^symspell-en-.*\.bin$/.test(f))) {
+  // The index and the lexicon's junk list (built together; an older cache may lack the list).
+  const cached = existsSync(cache) ? readdirSync(cache) : [];
+  const built = (family: RegExp) => cached.some((f) => family.test(f));
+  if (!built(/^symspell-en-.*\.bin$/) || !built(/^junk-en-.*\.txt$/)) {
     warn(`building the spelling index (first run only, ~20 s; cached in ${cache})`);
     // In a process of its own: the build's memory peak is not this run's to carry.
     await runScript('services/spellchecker/spelling/build-index');

@@ -76,9 +76,11 @@ describe('huleedu process (embedded mode)', () => {
       };
       expect(report.outcome).toBe('completed_successfully');
       const cached = readdirSync(cache).sort();
-      expect(cached).toHaveLength(2);
-      expect(cached[0]).toMatch(/^pglite-\d+\.\d+\.\d+-[0-9a-f]{12}$/);
-      expect(cached[1]).toMatch(/^symspell-en-.*\.bin$/);
+      expect(cached).toHaveLength(3);
+      // The spelling lexicon's junk list, the database template, the spelling index.
+      expect(cached[0]).toMatch(/^junk-en-v1-[0-9a-f]{16}\.txt$/);
+      expect(cached[1]).toMatch(/^pglite-\d+\.\d+\.\d+-[0-9a-f]{12}$/);
+      expect(cached[2]).toMatch(/^symspell-en-.*\.bin$/);
       // The run's data directory is a copy of the template, now holding the batch.
       expect(readdirSync(join(dir, 'data', 'pglite'))).toContain('PG_VERSION');
     } finally {
