@@ -80,9 +80,15 @@ const essays = Array.from({ length: 200 }, (_, k) =>
   ).join(' '),
 );
 for (const e of essays.slice(0, 20)) engine.check(e);
-t = performance.now();
-for (const e of essays) engine.check(e);
-const essayMs = (performance.now() - t) / essays.length;
+// Five passes over the 200 essays, the median pass reported: one pass right after the loops
+// above is at the mercy of a garbage collection (0.95-1.2 ms where the steady state is ~0.7).
+const passes: number[] = [];
+for (let pass = 0; pass < 5; pass++) {
+  t = performance.now();
+  for (const e of essays) engine.check(e);
+  passes.push((performance.now() - t) / essays.length);
+}
+const essayMs = passes.sort((a, b) => a - b)[2] as number;
 
 /**
  * A checker speaking the ispell pipe protocol (`-a`): one input line per word, answered by a
