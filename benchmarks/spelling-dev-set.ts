@@ -19,6 +19,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { seededRandom } from '../tests/helpers/seeded-random.ts';
 
 export type ErrorKind = 'non-word' | 'real-word';
 
@@ -154,18 +155,6 @@ function neighbours(c: string): string {
   return '';
 }
 
-/** Mulberry32: a small deterministic generator. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const require = createRequire(import.meta.url);
 
 /** Sentences of 8-40 words, letters and plain punctuation only, from the speeches of a half. */
@@ -244,7 +233,7 @@ const WORD = /[A-Za-z]+(?:'[A-Za-z]+)?/g;
 export function buildDevSet(
   options: { half?: 'dev' | 'check'; seed?: number } = {},
 ): DevSentence[] {
-  const rnd = random(options.seed ?? 20261202);
+  const rnd = seededRandom(options.seed ?? 20261202);
   const lexicon = scowl();
   const misspelled = realMisspellings();
   const swapsMade = new Map<string, number>();

@@ -43,6 +43,7 @@ import { createContentClient } from '../../services/content/content-client.ts';
 import { SpellingEngine, spellCheckWith } from '../../services/spellchecker/spelling/index.ts';
 import { createFreshDatabase } from '../helpers/fresh-database.ts';
 import { freePort } from '../helpers/processes.ts';
+import { seededRandom } from '../helpers/seeded-random.ts';
 import { type ScratchServer, startScratchKafka, startScratchNats } from '../helpers/servers.ts';
 import { AppProcess } from './app-process.ts';
 import { POISON_HEADER, POISON_KINDS, poisonFor, unknownActorEvents } from './poison.ts';
@@ -56,18 +57,8 @@ const SECRET = 'chaos-secret-long-enough-for-hs256-tokens!';
 const LIFECYCLE_GROUP = 'essay-lifecycle-service';
 const SPELL_GROUP = 'spellchecker-service';
 
-/** mulberry32: a seeded generator, so a failing run can be repeated with `--seed`. */
-function rng(s: number): () => number {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = rng(seed);
+// Seeded, so a failing run can be repeated with `--seed`.
+const random = seededRandom(seed);
 const log = (line: string): void => console.log(`[chaos] ${line}`);
 
 /** `call` until it succeeds: during the run the broker or NATS may be down for seconds. */
