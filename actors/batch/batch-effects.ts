@@ -23,15 +23,13 @@ export const BATCH_EFFECTS: EffectInterpreter = {
       case 'announceReady': {
         const p = action.params as AnnounceReadyParams;
         return [
-          outboxRow(
+          batchRow(
             ProcessingEvent.BATCH_ESSAYS_READY,
             p.batchId,
             nextEventId(),
             cause.timestamp,
             p.correlationId ?? cause.correlationId,
             {
-              entity_ref: { entity_id: p.batchId, entity_type: 'batch', parent_id: null },
-              batch_id: p.batchId,
               ready_essays: p.essays,
             },
           ),
@@ -42,15 +40,13 @@ export const BATCH_EFFECTS: EffectInterpreter = {
         // Phase 1.2 runs one phase; the registration is refused (dead-lettered) for any other.
         if (p.phase !== 'spellcheck') return NO_ROWS;
         return [
-          outboxRow(
+          batchRow(
             ProcessingEvent.BATCH_SPELLCHECK_INITIATE_COMMAND,
             p.batchId,
             nextEventId(),
             cause.timestamp,
             p.correlationId ?? cause.correlationId,
             {
-              entity_ref: { entity_id: p.batchId, entity_type: 'batch', parent_id: null },
-              batch_id: p.batchId,
               essays_to_process: p.essays,
               language: p.language,
               retry: p.retry,
@@ -61,15 +57,13 @@ export const BATCH_EFFECTS: EffectInterpreter = {
       case 'announceOutcome': {
         const p = action.params as AnnounceOutcomeParams;
         return [
-          outboxRow(
+          batchRow(
             ProcessingEvent.ELS_BATCH_PHASE_OUTCOME,
             p.batchId,
             nextEventId(),
             cause.timestamp,
             p.correlationId ?? cause.correlationId,
             {
-              entity_ref: { entity_id: p.batchId, entity_type: 'batch', parent_id: null },
-              batch_id: p.batchId,
               phase_name: p.phase,
               phase_status: p.status,
               processed_essays: p.processed,
@@ -86,6 +80,22 @@ export const BATCH_EFFECTS: EffectInterpreter = {
     return batchStatusRow(eventId, actorId, from, to, cause);
   },
 };
+
+/** An event about a batch, keyed by its id (`entity_ref` and `batch_id` set from it). */
+function batchRow(
+  event: ProcessingEvent,
+  batchId: string,
+  eventId: string,
+  timestamp: string,
+  correlationId: string | null,
+  data: Record<string, unknown>,
+): OutboxRow {
+  return outboxRow(event, batchId, eventId, timestamp, correlationId, {
+    entity_ref: { entity_id: batchId, entity_type: 'batch', parent_id: null },
+    batch_id: batchId,
+    ...data,
+  });
+}
 
 /** The live status event of a batch that changed state (`index`: the change's place in its batch). */
 export function batchStatusEvent(
@@ -105,15 +115,13 @@ function batchStatusRow(
   to: string,
   cause: EffectCause,
 ): OutboxRow {
-  return outboxRow(
+  return batchRow(
     ProcessingEvent.BATCH_LIFECYCLE_STATE_UPDATED,
     batchId,
     eventId,
     cause.timestamp,
     cause.correlationId,
     {
-      entity_ref: { entity_id: batchId, entity_type: 'batch', parent_id: null },
-      batch_id: batchId,
       from_status: from,
       to_status: to,
       cause_event_id: cause.eventId,

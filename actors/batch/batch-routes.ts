@@ -9,7 +9,7 @@ import {
   InvalidPayloadError,
   ProcessingEvent,
 } from '../../common-core/index.ts';
-import { type TopicRoute, topicRoute } from '../lifecycle/routing.ts';
+import { deliveryOf, type TopicRoute, topicRoute } from '../lifecycle/routing.ts';
 
 /** Phases this platform runs; a registration asking for another is refused as poison. */
 export const KNOWN_PHASES: readonly string[] = ['spellcheck'];
@@ -28,20 +28,19 @@ export const BATCH_ROUTES: readonly TopicRoute[] = [
           [`data.pipeline: unknown ${JSON.stringify(unknown.slice(0, 10))}`],
         );
       return [
-        {
-          actorType: 'batch',
-          actorId: d.batch_id,
-          eventId: env.event_id,
-          correlationId: env.correlation_id,
-          createWith: { batchId: d.batch_id },
-          event: {
+        deliveryOf(
+          env,
+          'batch',
+          d.batch_id,
+          {
             type: 'BATCH_REGISTERED',
             essayIds: d.essay_ids,
             pipeline: d.pipeline,
             language: d.language,
             correlationId: env.correlation_id,
           },
-        },
+          { batchId: d.batch_id },
+        ),
       ];
     },
   }),
@@ -51,18 +50,17 @@ export const BATCH_ROUTES: readonly TopicRoute[] = [
     deliveries(env) {
       const d = env.data;
       return [
-        {
-          actorType: 'batch',
-          actorId: d.batch_id,
-          eventId: env.event_id,
-          correlationId: env.correlation_id,
-          createWith: { batchId: d.batch_id },
-          event: {
+        deliveryOf(
+          env,
+          'batch',
+          d.batch_id,
+          {
             type: 'ESSAY_PROVISIONED',
             essayId: d.entity_ref.entity_id,
             textStorageId: d.text_storage_id,
           },
-        },
+          { batchId: d.batch_id },
+        ),
       ];
     },
   }),
@@ -71,17 +69,11 @@ export const BATCH_ROUTES: readonly TopicRoute[] = [
     data: BatchSpellcheckInitiateCommandV1Schema,
     deliveries(env) {
       return [
-        {
-          actorType: 'batch',
-          actorId: env.data.batch_id,
-          eventId: env.event_id,
+        deliveryOf(env, 'batch', env.data.batch_id, {
+          type: 'PHASE_INITIATED',
+          phase: 'spellcheck',
           correlationId: env.correlation_id,
-          event: {
-            type: 'PHASE_INITIATED',
-            phase: 'spellcheck',
-            correlationId: env.correlation_id,
-          },
-        },
+        }),
       ];
     },
   }),
@@ -98,17 +90,11 @@ export const BATCH_ROUTES: readonly TopicRoute[] = [
             : null;
       if (!concluded || !d.batch_id) return [];
       return [
-        {
-          actorType: 'batch',
-          actorId: d.batch_id,
-          eventId: env.event_id,
-          correlationId: env.correlation_id,
-          event: {
-            type: 'ESSAY_PHASE_CONCLUDED',
-            essayId: d.entity_ref.entity_id,
-            outcome: concluded,
-          },
-        },
+        deliveryOf(env, 'batch', d.batch_id, {
+          type: 'ESSAY_PHASE_CONCLUDED',
+          essayId: d.entity_ref.entity_id,
+          outcome: concluded,
+        }),
       ];
     },
   }),
@@ -117,13 +103,10 @@ export const BATCH_ROUTES: readonly TopicRoute[] = [
     data: BatchCancelCommandV1Schema,
     deliveries(env) {
       return [
-        {
-          actorType: 'batch',
-          actorId: env.data.batch_id,
-          eventId: env.event_id,
-          correlationId: env.correlation_id,
-          event: { type: 'CANCEL_REQUESTED', reason: env.data.reason },
-        },
+        deliveryOf(env, 'batch', env.data.batch_id, {
+          type: 'CANCEL_REQUESTED',
+          reason: env.data.reason,
+        }),
       ];
     },
   }),
@@ -132,13 +115,10 @@ export const BATCH_ROUTES: readonly TopicRoute[] = [
     data: BatchRetryCommandV1Schema,
     deliveries(env) {
       return [
-        {
-          actorType: 'batch',
-          actorId: env.data.batch_id,
-          eventId: env.event_id,
+        deliveryOf(env, 'batch', env.data.batch_id, {
+          type: 'RETRY_REQUESTED',
           correlationId: env.correlation_id,
-          event: { type: 'RETRY_REQUESTED', correlationId: env.correlation_id },
-        },
+        }),
       ];
     },
   }),

@@ -8,7 +8,12 @@ import {
   ProcessingEvent,
   SpellcheckResultDataV1Schema,
 } from '../../common-core/index.ts';
-import { type EssayDefaults, type TopicRoute, topicRoute } from '../lifecycle/routing.ts';
+import {
+  deliveryOf,
+  type EssayDefaults,
+  type TopicRoute,
+  topicRoute,
+} from '../lifecycle/routing.ts';
 import type { Delivery } from '../runtime/index.ts';
 
 /** What an essay actor is created with. */
@@ -36,18 +41,17 @@ export const ESSAY_ROUTES: readonly TopicRoute[] = [
       const d = env.data;
       const essayId = d.entity_ref.entity_id;
       return [
-        {
-          actorType: 'essay',
-          actorId: essayId,
-          eventId: env.event_id,
-          correlationId: env.correlation_id,
-          createWith: essayInput(essayId, d.text_storage_id, d.batch_id, defaults),
-          event: {
+        deliveryOf(
+          env,
+          'essay',
+          essayId,
+          {
             type: 'CONTENT_PROVISIONED',
             textStorageId: d.text_storage_id,
             batchId: d.batch_id,
           },
-        },
+          essayInput(essayId, d.text_storage_id, d.batch_id, defaults),
+        ),
       ];
     },
   }),
@@ -57,18 +61,18 @@ export const ESSAY_ROUTES: readonly TopicRoute[] = [
     deliveries(env, defaults) {
       const d = env.data;
       return d.essays_to_process.map(
-        (e): Delivery => ({
-          actorType: 'essay',
-          actorId: e.essay_id,
-          eventId: env.event_id,
-          correlationId: env.correlation_id,
-          createWith: essayInput(e.essay_id, e.text_storage_id, d.batch_id, defaults),
-          event: {
-            type: d.retry ? 'SPELLCHECK_RETRY' : 'SPELLCHECK_INITIATED',
-            language: d.language,
-            correlationId: env.correlation_id,
-          },
-        }),
+        (e): Delivery =>
+          deliveryOf(
+            env,
+            'essay',
+            e.essay_id,
+            {
+              type: d.retry ? 'SPELLCHECK_RETRY' : 'SPELLCHECK_INITIATED',
+              language: d.language,
+              correlationId: env.correlation_id,
+            },
+            essayInput(e.essay_id, e.text_storage_id, d.batch_id, defaults),
+          ),
       );
     },
   }),
@@ -85,17 +89,11 @@ export const ESSAY_ROUTES: readonly TopicRoute[] = [
             'data.storage_metadata.references.corrected_text: required',
           ]);
         return [
-          {
-            actorType: 'essay',
-            actorId: essayId,
-            eventId: env.event_id,
-            correlationId: env.correlation_id,
-            event: {
-              type: 'SPELLCHECK_SUCCEEDED',
-              correctedTextStorageId: corrected,
-              correctionsMade: d.corrections_made ?? 0,
-            },
-          },
+          deliveryOf(env, 'essay', essayId, {
+            type: 'SPELLCHECK_SUCCEEDED',
+            correctedTextStorageId: corrected,
+            correctionsMade: d.corrections_made ?? 0,
+          }),
         ];
       }
       const info = z
@@ -103,17 +101,11 @@ export const ESSAY_ROUTES: readonly TopicRoute[] = [
         .partial()
         .parse(d.system_metadata.error_info);
       return [
-        {
-          actorType: 'essay',
-          actorId: essayId,
-          eventId: env.event_id,
-          correlationId: env.correlation_id,
-          event: {
-            type: 'SPELLCHECK_FAILED',
-            code: info.code ?? 'HULEEDU_PROCESSING_FAILED',
-            message: info.message ?? `status ${d.status}`,
-          },
-        },
+        deliveryOf(env, 'essay', essayId, {
+          type: 'SPELLCHECK_FAILED',
+          code: info.code ?? 'HULEEDU_PROCESSING_FAILED',
+          message: info.message ?? `status ${d.status}`,
+        }),
       ];
     },
   }),
@@ -123,13 +115,7 @@ export const ESSAY_ROUTES: readonly TopicRoute[] = [
     deliveries(env) {
       const d = env.data;
       return [...d.processed_essays.map((e) => e.essay_id), ...d.failed_essay_ids].map(
-        (essayId): Delivery => ({
-          actorType: 'essay',
-          actorId: essayId,
-          eventId: env.event_id,
-          correlationId: env.correlation_id,
-          event: { type: 'PIPELINE_CONCLUDED' },
-        }),
+        (essayId): Delivery => deliveryOf(env, 'essay', essayId, { type: 'PIPELINE_CONCLUDED' }),
       );
     },
   }),

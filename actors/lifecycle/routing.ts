@@ -26,6 +26,27 @@ export interface TopicRoute<D extends z.ZodType = z.ZodType> {
   deliveries(envelope: EventEnvelope<z.output<D>>, defaults: EssayDefaults): Delivery[];
 }
 
+/**
+ * The delivery of an envelope's event to one actor: its event id (the deduplication key) and
+ * correlation carried over; `createWith`, when the event may create the actor.
+ */
+export function deliveryOf(
+  envelope: Pick<EventEnvelope<unknown>, 'event_id' | 'correlation_id'>,
+  actorType: string,
+  actorId: string,
+  event: Delivery['event'],
+  createWith?: Record<string, unknown>,
+): Delivery {
+  return {
+    actorType,
+    actorId,
+    eventId: envelope.event_id,
+    correlationId: envelope.correlation_id,
+    ...(createWith ? { createWith } : {}),
+    event,
+  };
+}
+
 /** A route with its data type inferred from its schema (a table of routes mixes data types). */
 export function topicRoute<D extends z.ZodType>(route: TopicRoute<D>): TopicRoute {
   return route as unknown as TopicRoute;

@@ -351,7 +351,8 @@ export class ActorRuntime {
       batch.appeared.add(w);
       first = { how: created ? 'created' : 'loaded', snapshot: observed(before) };
     }
-    const observe = (rejected: boolean, after: AnyMachineSnapshot) =>
+    // Every event, taken or refused, is journaled (and reported to an observer) as one step.
+    const record = (rejected: boolean, after: AnyMachineSnapshot) => {
       batch.steps?.push({
         actorType: d.actorType,
         actorId: d.actorId,
@@ -361,12 +362,6 @@ export class ActorRuntime {
         rejected,
         snapshot: observed(after),
       });
-    w.version++;
-    w.dirty = true;
-    if (before.status !== 'active' || !before.can(d.event)) {
-      observe(true, before);
-      result.rejected++;
-      metrics?.rejected.inc({ actor_type: d.actorType, event: d.event.type });
       write.journal.push({
         actorType: d.actorType,
         actorId: d.actorId,
@@ -374,27 +369,24 @@ export class ActorRuntime {
         eventId: d.eventId,
         eventType: d.event.type,
         fromState: from,
-        toState: String(before.value),
-        rejected: true,
+        toState: String(after.value),
+        rejected,
       });
+    };
+    w.version++;
+    w.dirty = true;
+    if (before.status !== 'active' || !before.can(d.event)) {
+      record(true, before);
+      result.rejected++;
+      metrics?.rejected.inc({ actor_type: d.actorType, event: d.event.type });
       return;
     }
     const [next, actions] = (this.steppers.get(d.actorType) as PureStepper).step(before, d.event);
     w.snapshot = next;
-    observe(false, next);
+    record(false, next);
     const to = String(next.value);
     result.applied++;
     metrics?.transitions.inc({ actor_type: d.actorType, event: d.event.type });
-    write.journal.push({
-      actorType: d.actorType,
-      actorId: d.actorId,
-      seq: w.version,
-      eventId: d.eventId,
-      eventType: d.event.type,
-      fromState: from,
-      toState: to,
-      rejected: false,
-    });
     const interpreter = this.deps.effects[d.actorType] as EffectInterpreter;
     const interpreted = interpretEffects([...effects, ...actions], cause, interpreter);
     write.outbox.push(...interpreted.outbox);

@@ -105,7 +105,8 @@ export class SpellingEngine {
     this.learner = options.learnerErrors ?? LEARNER_ERRORS;
     const logFreq: number[] = [];
     let total = 0;
-    for (const [word, count] of unigrams()) {
+    const entries = unigrams();
+    for (const [word, count] of entries) {
       this.idOf.set(word, this.words.length);
       this.words.push(word);
       logFreq.push(Math.log(count));
@@ -131,7 +132,7 @@ export class SpellingEngine {
       this.words,
       { family: 'junk-en-', version: 'v1-', suffix: '.txt', rules: JUNK_RULES },
       {
-        build: () => junkEntries(this.words.map((w, id) => [w, Math.exp(logFreq[id] as number)])),
+        build: () => junkEntries(entries),
         serialize: (list) => Buffer.from(list.join('\n')),
         deserialize: (bytes) => bytes.toString('utf8').split('\n'),
       },
