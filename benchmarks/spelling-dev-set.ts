@@ -332,7 +332,16 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const i = process.argv.indexOf(`--${name}`);
     return i >= 0 ? process.argv[i + 1] : undefined;
   };
-  const half = arg('half') === 'check' ? 'check' : 'dev';
-  for (const s of buildDevSet({ half, seed: Number(arg('seed') ?? 20261202) }))
-    process.stdout.write(`${JSON.stringify(s)}\n`);
+  const half = arg('half') ?? 'dev';
+  const seed = Number(arg('seed') ?? 20261202);
+  if ((half !== 'dev' && half !== 'check') || !Number.isInteger(seed)) {
+    console.error('usage: spell:dev-set [--half dev|check] [--seed N]  (N an integer)');
+    process.exit(2);
+  }
+  // A reader that stops early (`| head`) is no error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+  for (const s of buildDevSet({ half, seed })) process.stdout.write(`${JSON.stringify(s)}\n`);
 }
