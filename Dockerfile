@@ -22,6 +22,7 @@ COPY db db
 COPY deploy deploy
 COPY machines machines
 COPY messaging messaging
+COPY phases phases
 COPY services services
 RUN npm run build
 
@@ -51,8 +52,8 @@ USER node
 # The spelling index, built once into the image (~38 MB), not at each start (~20 s).
 RUN node --input-type=module -e "const { SpellingEngine } = await import('/app/dist/services/spellchecker/spelling/index.js'); new SpellingEngine().check('I recieve teh letter.', 'en');" \
  && ls /data/cache/symspell-en-*.bin
-# content 8000, lifecycle 8001, spellchecker metrics 8002, bridge 8003, api 8080
-EXPOSE 8000 8001 8002 8003 8080
+# content 8000, lifecycle 8001, spellchecker metrics 8002, bridge 8003, text-metrics worker 8004, api 8080
+EXPOSE 8000 8001 8002 8003 8004 8080
 # Which service to check: HULEEDU_SERVICE (docker-compose.yml sets it per service).
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=6 \
   CMD ["node", "dist/deploy/healthcheck.js"]

@@ -104,7 +104,14 @@ try {
       actorType: 'essay',
       actorId: id,
       eventId: `i-${id}`,
-      event: { type: 'SPELLCHECK_INITIATED', language: 'en', correlationId: randomUUID() },
+      event: {
+        type: 'PHASE_INITIATED',
+        phase: 'spellcheck',
+        language: 'en',
+        correlationId: randomUUID(),
+        pipeline: ['spellcheck'],
+        retry: false,
+      },
     }),
     // As the timer poller delivers it: the zero-delay dispatch timer armed by the previous
     // transition (actor version 2) fired, and its row goes in the same transaction.
@@ -112,7 +119,7 @@ try {
       actorType: 'essay',
       actorId: id,
       eventId: 'timer:spellcheck-dispatch:2',
-      event: { type: 'DISPATCH_SPELLCHECK' },
+      event: { type: 'DISPATCH_PHASE', phase: 'spellcheck' },
       firedTimer: { timerKey: 'spellcheck-dispatch', seq: 2 },
     }),
     (id) => ({
@@ -120,16 +127,16 @@ try {
       actorId: id,
       eventId: `s-${id}`,
       event: {
-        type: 'SPELLCHECK_SUCCEEDED',
-        correctedTextStorageId: randomUUID().replace(/-/g, ''),
-        correctionsMade: 7,
+        type: 'PHASE_SUCCEEDED',
+        phase: 'spellcheck',
+        result: { correctedTextStorageId: randomUUID().replace(/-/g, ''), correctionsMade: 7 },
       },
     }),
     (id) => ({
       actorType: 'essay',
       actorId: id,
       eventId: `c-${id}`,
-      event: { type: 'PIPELINE_CONCLUDED' },
+      event: { type: 'PHASE_CONCLUDED', phase: 'spellcheck' },
     }),
   ];
   // Several partitions at once, as the host's consumer runs them (LIFECYCLE_PARTITIONS_CONCURRENCY,

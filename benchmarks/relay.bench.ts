@@ -76,8 +76,10 @@ async function fill(ids: readonly string[]): Promise<number> {
           const request = interpretEffects(
             [
               {
-                type: 'requestSpellcheck',
+                type: 'requestPhaseWork',
                 params: {
+                  phase: 'spellcheck',
+                  results: {},
                   essayId: id,
                   batchId: 'bench-batch',
                   textStorageId: randomUUID().replace(/-/g, ''),

@@ -5,6 +5,7 @@ import type { RuntimeObserver } from '../actors/runtime/index.ts';
 import {
   type BatchPhaseOutcomeV1,
   BatchPhaseOutcomeV1Schema,
+  CONCLUDED_BATCH_STATUSES,
   CONCLUDED_ESSAY_STATUSES,
   type EventEnvelope,
   encodeEnvelope,
@@ -17,8 +18,11 @@ import {
 } from '../common-core/index.ts';
 import { openDatabase } from '../db/index.ts';
 import { envelopeDecoder, MemoryBus, silentLogger } from '../messaging/index.ts';
+import { DEFAULT_PIPELINE, type PhaseResult } from '../phases/index.ts';
+import { spellcheckResultOf } from '../phases/spellcheck/spellcheck-phase.ts';
 import type { ContentStore } from '../services/content/store/content-store.ts';
 import { storageIdOf, TEXT_CONTENT_TYPE } from '../services/content/store/content-store.ts';
+import { startMetricsWorker } from '../services/metrics/worker.ts';
 import type { SpellCheckFn } from '../services/spellchecker/engine/spell-check.ts';
 import { mapInOrder } from '../services/spellchecker/map-in-order.ts';
 import { startWorker } from '../services/spellchecker/worker.ts';
@@ -38,12 +42,17 @@ export interface EmbeddedEssayReport {
   status: string;
   correctionsMade: number | null;
   correctedText: string | null;
+  /** What each phase the essay passed left on it (e.g. `metrics`: its text metrics). */
+  results: Readonly<Record<string, PhaseResult>>;
   error: { code: string; message: string } | null;
 }
 
 export interface EmbeddedReport {
   batchId: string;
+  /** How the batch concluded (its final state): every phase of its pipeline considered. */
   outcome: BatchPhaseOutcomeV1['phase_status'];
+  /** Each phase's outcome, in the order announced. */
+  phases: { phase: string; status: BatchPhaseOutcomeV1['phase_status'] }[];
   essays: EmbeddedEssayReport[];
   seconds: number;
 }
@@ -99,10 +108,10 @@ interface BatchPlan {
 
 /**
  * The whole platform in one process: in-memory bus, PGlite, the content store, the spell-checker
- * worker and the lifecycle host — the same code as the distributed services, wired to embedded
- * ports. Registers a batch, provisions its essays, lets the batch actor start spellchecking once
- * every essay is provisioned, and returns once the phase outcome is announced and every essay
- * reached a final state.
+ * and text-metrics workers and the lifecycle host — the same code as the distributed services,
+ * wired to embedded ports. Registers a batch (every registered phase), provisions its essays,
+ * lets the batch actor run its phases once every essay is provisioned, and returns once the
+ * batch concluded and every essay reached a final state.
  */
 export async function runEmbeddedBatch(options: EmbeddedOptions): Promise<EmbeddedReport> {
   const started = performance.now();
@@ -117,23 +126,24 @@ export async function runEmbeddedBatch(options: EmbeddedOptions): Promise<Embedd
   };
   await using platform = await startPlatform(options);
   // Before anything is published: the memory bus keeps nothing for a group that is not there.
-  await using outcome = await watchOutcome(platform.bus, batchId);
+  await using outcome = await watchOutcomes(platform, batchId);
   // No cap by default: the run ends when the batch does. An essay that cannot be processed
   // fails on its own (its result timeout, then its attempts), so the batch always concludes.
   using deadline = timeLimit(batchId, options.timeoutMs);
   await registerBatch(platform.publisher, plan);
   await provisionEssays(platform.publisher, options, plan);
-  const announced = await Promise.race([outcome.announced, deadline.expired]);
+  const concluded = await Promise.race([outcome.concluded, deadline.expired]);
   const essays = await collectReports(platform.host, options.store, plan, deadline.expired);
   return {
     batchId,
-    outcome: announced.data.phase_status,
+    outcome: concluded,
+    phases: outcome.phases,
     essays,
     seconds: (performance.now() - started) / 1000,
   };
 }
 
-/** The bus, the database, the lifecycle host and the spell-checker worker, running. */
+/** The bus, the database, the lifecycle host and the phases' workers, running. */
 async function startPlatform(options: EmbeddedOptions) {
   const logger = options.logger ?? silentLogger;
   // Holding only the work in flight: a batch of thousands of essays in bounded memory.
@@ -171,12 +181,22 @@ async function startPlatform(options: EmbeddedOptions) {
     maxBatchSize: 256,
     onPublished: () => options.onProgress?.(++checked, options.essays.length),
   });
+  const metrics = await startMetricsWorker({
+    bus,
+    content: localContent(options.store),
+    groupId: 'text-metrics-service',
+    retry: { maxRetries: 2, initialDelayMs: 10, maxDelayMs: 100 },
+    logger,
+    registry: new Registry(),
+    maxBatchSize: 256,
+  });
   const publisher = await bus.publisher();
   return {
     bus,
     host,
     publisher,
     async [Symbol.asyncDispose]() {
+      await metrics.close();
       await worker.close();
       await host.close();
       await bus.close();
@@ -185,22 +205,33 @@ async function startPlatform(options: EmbeddedOptions) {
   };
 }
 
-/** The batch actor starts the phase itself once every essay is provisioned: its outcome. */
-async function watchOutcome(bus: MemoryBus, batchId: string) {
-  let resolve: (env: EventEnvelope<BatchPhaseOutcomeV1>) => void = () => {};
-  const announced = new Promise<EventEnvelope<BatchPhaseOutcomeV1>>((r) => {
+/**
+ * The batch actor runs its phases itself once every essay is provisioned: each phase's outcome,
+ * and how the batch concluded. A phase's outcome is written with the batch's step, so when the
+ * last one comes the batch's final state is there to read.
+ */
+async function watchOutcomes(platform: { bus: MemoryBus; host: LifecycleHost }, batchId: string) {
+  let resolve: (status: BatchPhaseOutcomeV1['phase_status']) => void = () => {};
+  const concluded = new Promise<BatchPhaseOutcomeV1['phase_status']>((r) => {
     resolve = r;
   });
+  const phases: EmbeddedReport['phases'] = [];
   const decode = envelopeDecoder(BatchPhaseOutcomeV1Schema);
-  const consumer = await bus.consume({
+  const consumer = await platform.bus.consume({
     groupId: 'embedded-outcome-watch',
     topics: [topicName(ProcessingEvent.ELS_BATCH_PHASE_OUTCOME)],
     decode,
-    handle: async (env) => {
-      if (env.data.batch_id === batchId) resolve(env);
+    handle: async (env: EventEnvelope<BatchPhaseOutcomeV1>) => {
+      if (env.data.batch_id !== batchId) return;
+      phases.push({ phase: env.data.phase_name, status: env.data.phase_status });
+      const batch = await platform.host.runtime.read('batch', batchId);
+      const status = String(batch?.snapshot.value);
+      // The final states are named as the outcome statuses are.
+      if (CONCLUDED_BATCH_STATUSES.has(status))
+        resolve(status as BatchPhaseOutcomeV1['phase_status']);
     },
   });
-  return { announced, [Symbol.asyncDispose]: () => consumer.close() };
+  return { concluded, phases, [Symbol.asyncDispose]: () => consumer.close() };
 }
 
 /** A promise that rejects once `timeoutMs` passed (never, without one); disposed, it stops. */
@@ -237,7 +268,7 @@ async function registerBatch(publisher: MessagePublisher, plan: BatchPlan): Prom
       essay_ids: plan.essays.map((e) => e.essayId),
       course_code: null,
       language: 'en',
-      pipeline: ['spellcheck'],
+      pipeline: [...DEFAULT_PIPELINE],
     },
   });
   await publisher.publish([
@@ -305,19 +336,20 @@ function collectReports(
       s = await host.runtime.read('essay', e.essayId);
     }
     const ctx = s.snapshot.context as {
-      correctedTextStorageId: string | null;
-      correctionsMade: number | null;
+      results: Readonly<Record<string, PhaseResult>>;
       error: { code: string; message: string } | null;
     };
-    const corrected = ctx.correctedTextStorageId
-      ? await store.get(ctx.correctedTextStorageId)
+    const spellchecked = spellcheckResultOf(ctx.results);
+    const corrected = spellchecked
+      ? await store.get(spellchecked.correctedTextStorageId)
       : undefined;
     return {
       name: e.name,
       essayId: e.essayId,
       status: String(s.snapshot.value),
-      correctionsMade: ctx.correctionsMade,
+      correctionsMade: spellchecked?.correctionsMade ?? null,
       correctedText: corrected ? corrected.body.toString('utf8') : null,
+      results: ctx.results,
       error: ctx.error,
     };
   });

@@ -12,6 +12,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { StatelyInspector } from '../actors/inspect/index.ts';
 import { ensurePgliteTemplate } from '../db/index.ts';
+import { briefFigures } from '../phases/index.ts';
 import { decodeText } from '../services/api/essay-input.ts';
 import { FsContentStore } from '../services/content/store/fs-store.ts';
 import {
@@ -156,7 +157,11 @@ async function writeJsonLine(
   write: (chunk: string) => Promise<void>,
 ): Promise<void> {
   const { essays, ...rest } = report;
-  const head = JSON.stringify({ batchId: rest.batchId, outcome: rest.outcome });
+  const head = JSON.stringify({
+    batchId: rest.batchId,
+    outcome: rest.outcome,
+    phases: rest.phases,
+  });
   await write(`${head.slice(0, -1)},"essays":[`);
   for (let i = 0; i < essays.length; i += 64)
     await write(
@@ -272,8 +277,10 @@ export async function processCommand(
       `batch ${report.batchId}: ${report.outcome} (${report.essays.length} essays, ${report.seconds.toFixed(2)} s)`,
     );
     for (const e of report.essays) {
+      const brief = briefFigures(e.results);
+      const metrics = brief ? `\t${brief}` : '';
       print(
-        `  ${e.name}\t${e.status}\t${e.correctionsMade ?? '-'} corrections${e.error ? `\t${e.error.code}: ${e.error.message}` : ''}`,
+        `  ${e.name}\t${e.status}\t${e.correctionsMade ?? '-'} corrections${metrics}${e.error ? `\t${e.error.code}: ${e.error.message}` : ''}`,
       );
     }
     const corrections = report.essays.reduce((n, e) => n + (e.correctionsMade ?? 0), 0);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { briefFigures } from '../phases/index.ts';
 import { ApiClient, ApiError, type BatchView } from './api-client.ts';
 import { developmentToken } from './dev-token.ts';
 import { ProgressLine } from './progress-line.ts';
@@ -67,8 +68,9 @@ async function followAndReport(batchId: string, total: number, o: FollowOptions)
   for (const e of view.essays) {
     corrections += e.corrections_made ?? 0;
     if (e.status !== 'essay_all_processing_completed') failures++;
+    const brief = briefFigures(e.results);
     o.print(
-      `  ${e.name}\t${e.status}\t${e.corrections_made ?? '-'} corrections${e.error ? `\t${e.error.code}: ${e.error.message}` : ''}`,
+      `  ${e.name}\t${e.status}\t${e.corrections_made ?? '-'} corrections${brief ? `\t${brief}` : ''}${e.error ? `\t${e.error.code}: ${e.error.message}` : ''}`,
     );
   }
   if (o.out) {

@@ -10,7 +10,13 @@ export interface ServiceUrl {
   service: AppServiceName;
 }
 
-export type AppServiceName = 'content' | 'lifecycle' | 'spellchecker' | 'bridge' | 'api';
+export type AppServiceName =
+  | 'content'
+  | 'lifecycle'
+  | 'spellchecker'
+  | 'metrics'
+  | 'bridge'
+  | 'api';
 
 export interface AppService {
   name: AppServiceName;
@@ -64,6 +70,17 @@ export const APP_SERVICES: readonly AppService[] = [
     portVar: 'SPELLCHECKER_METRICS_PORT',
     port: 8002,
     env: { SPELLCHECKER_CONTENT_URL: { service: 'content' } },
+    dependsOn: ['content'],
+  },
+  {
+    name: 'metrics',
+    script: 'metrics',
+    entry: 'services/metrics/main.ts',
+    nodeArgs: [],
+    hostVar: 'METRICS_HOST',
+    portVar: 'METRICS_PORT',
+    port: 8004,
+    env: { METRICS_CONTENT_URL: { service: 'content' } },
     dependsOn: ['content'],
   },
   {

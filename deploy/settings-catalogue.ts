@@ -5,6 +5,7 @@ import { DltSettingsSchema } from '../cli/dlt-command.ts';
 import { TopicsSettingsSchema } from '../cli/topics-command.ts';
 import { ApiSettingsSchema } from '../services/api/settings.ts';
 import { ContentSettingsSchema } from '../services/content/settings.ts';
+import { MetricsSettingsSchema } from '../services/metrics/settings.ts';
 import { SpellcheckerSettingsSchema } from '../services/spellchecker/settings.ts';
 
 /**
@@ -17,6 +18,7 @@ export const SETTINGS_SCHEMAS: Readonly<Record<string, z.ZodObject>> = {
   content: ContentSettingsSchema,
   lifecycle: LifecycleSettingsSchema,
   spellchecker: SpellcheckerSettingsSchema,
+  metrics: MetricsSettingsSchema,
   topics: TopicsSettingsSchema,
   dlt: DltSettingsSchema,
 };

@@ -2,7 +2,8 @@
  * The smoke client: the platform's core flow from outside, as a teacher's tool would drive it.
  * It waits for the api, submits a class of three essays with known misspellings, follows the
  * batch's live events to the end, and checks that the batch completed, every essay was
- * corrected, and the corrections are the expected ones. The GitHub workflow runs it against
+ * corrected and measured (text metrics), and the corrections are the expected ones. The
+ * GitHub workflow runs it against
  * `docker compose up`; `.ci/run` runs it against `npm run stack`.
  *
  *   npm run smoke:client -- [--api URL] [--token T] [--timeout-s N] [--json]
@@ -95,6 +96,9 @@ async function main(): Promise<number> {
     corrections += essay.corrections.length;
     if (essay.status !== 'essay_all_processing_completed')
       failures.push(`${name}: status ${essay.status}`);
+    // The second phase ran too: the essay's text metrics are there.
+    if (typeof essay.results.metrics?.words !== 'number')
+      failures.push(`${name}: no text metrics (${JSON.stringify(essay.results)})`);
     for (const word of spec?.expect ?? [])
       if (!text.includes(word)) failures.push(`${name}: corrected text lacks "${word}": ${text}`);
     for (const word of spec?.gone ?? [])

@@ -5,6 +5,7 @@ import type {
   AnnounceReadyParams,
   RequestPhaseParams,
 } from '../../machines/index.ts';
+import { phaseNamed } from '../../phases/index.ts';
 import { outboxRow } from '../lifecycle/outbox-row.ts';
 import {
   causedId,
@@ -14,7 +15,7 @@ import {
 } from '../runtime/effect-interpreter.ts';
 
 /**
- * The batch actor's effects: essays ready, a phase requested, a phase's outcome, and a status
+ * The batch actor's effects: essays ready, a phase requested (its command, as the phase says), a phase's outcome, and a status
  * event on every change of state (keyed by the batch id).
  */
 export const BATCH_EFFECTS: EffectInterpreter = {
@@ -37,20 +38,17 @@ export const BATCH_EFFECTS: EffectInterpreter = {
       }
       case 'requestPhase': {
         const p = action.params as RequestPhaseParams;
-        // Phase 1.2 runs one phase; the registration is refused (dead-lettered) for any other.
-        if (p.phase !== 'spellcheck') return NO_ROWS;
+        const phase = phaseNamed(p.phase);
+        // Registrations name registered phases only (others are refused as poison).
+        if (!phase) throw new Error(`batch ${p.batchId}: no registered phase ${p.phase}`);
         return [
           batchRow(
-            ProcessingEvent.BATCH_SPELLCHECK_INITIATE_COMMAND,
+            phase.initiate.event,
             p.batchId,
             nextEventId(),
             cause.timestamp,
             p.correlationId ?? cause.correlationId,
-            {
-              essays_to_process: p.essays,
-              language: p.language,
-              retry: p.retry,
-            },
+            phase.initiate.build(p),
           ),
         ];
       }
@@ -68,6 +66,7 @@ export const BATCH_EFFECTS: EffectInterpreter = {
               phase_status: p.status,
               processed_essays: p.processed,
               failed_essay_ids: p.failed,
+              next_phase: p.nextPhase,
             },
           ),
         ];

@@ -2,17 +2,24 @@ import {
   BatchCancelCommandV1Schema,
   BatchEssaysRegisteredV1Schema,
   BatchRetryCommandV1Schema,
-  BatchSpellcheckInitiateCommandV1Schema,
   EssayContentProvisionedV1Schema,
   EssayLifecycleStateUpdatedV1Schema,
-  EssayStatus,
   InvalidPayloadError,
   ProcessingEvent,
 } from '../../common-core/index.ts';
+import { PHASES } from '../../phases/index.ts';
 import { deliveryOf, type TopicRoute, topicRoute } from '../lifecycle/routing.ts';
 
 /** Phases this platform runs; a registration asking for another is refused as poison. */
-export const KNOWN_PHASES: readonly string[] = ['spellcheck'];
+export const KNOWN_PHASES: readonly string[] = PHASES.map((p) => p.name);
+
+/** The essay statuses that conclude a phase: its success and failed states. */
+const CONCLUDING_STATUSES = new Map<string, { phase: string; outcome: 'success' | 'failed' }>(
+  PHASES.flatMap((p) => [
+    [p.statuses.success, { phase: p.name, outcome: 'success' }],
+    [p.statuses.failed, { phase: p.name, outcome: 'failed' }],
+  ]),
+);
 
 /** What the batch actor takes from each topic it consumes. */
 export const BATCH_ROUTES: readonly TopicRoute[] = [
@@ -22,9 +29,13 @@ export const BATCH_ROUTES: readonly TopicRoute[] = [
     deliveries(env) {
       const d = env.data;
       const unknown = d.pipeline.filter((p) => !KNOWN_PHASES.includes(p));
-      if (unknown.length > 0 || d.pipeline.length === 0)
+      if (
+        unknown.length > 0 ||
+        d.pipeline.length === 0 ||
+        new Set(d.pipeline).size < d.pipeline.length
+      )
         throw new InvalidPayloadError(
-          `pipeline must list phases this platform runs (${KNOWN_PHASES.join(', ')})`,
+          `pipeline must list phases this platform runs, each once (${KNOWN_PHASES.join(', ')})`,
           [`data.pipeline: unknown ${JSON.stringify(unknown.slice(0, 10))}`],
         );
       return [
@@ -64,36 +75,35 @@ export const BATCH_ROUTES: readonly TopicRoute[] = [
       ];
     },
   }),
-  topicRoute({
-    event: ProcessingEvent.BATCH_SPELLCHECK_INITIATE_COMMAND,
-    data: BatchSpellcheckInitiateCommandV1Schema,
-    deliveries(env) {
-      return [
-        deliveryOf(env, 'batch', env.data.batch_id, {
-          type: 'PHASE_INITIATED',
-          phase: 'spellcheck',
-          correlationId: env.correlation_id,
-        }),
-      ];
-    },
-  }),
+  // The batch's own command for a phase comes back: the phase is running.
+  ...PHASES.map((phase) =>
+    topicRoute({
+      event: phase.initiate.event,
+      data: phase.initiate.data,
+      deliveries(env) {
+        return [
+          deliveryOf(env, 'batch', env.data.batch_id, {
+            type: 'PHASE_INITIATED',
+            phase: phase.name,
+            correlationId: env.correlation_id,
+          }),
+        ];
+      },
+    }),
+  ),
+  // An essay that reached a phase's success or failed state concluded that phase.
   topicRoute({
     event: ProcessingEvent.ESSAY_LIFECYCLE_STATE_UPDATED,
     data: EssayLifecycleStateUpdatedV1Schema,
     deliveries(env) {
       const d = env.data;
-      const concluded =
-        d.to_status === EssayStatus.SPELLCHECKED_SUCCESS
-          ? 'success'
-          : d.to_status === EssayStatus.SPELLCHECK_FAILED
-            ? 'failed'
-            : null;
+      const concluded = CONCLUDING_STATUSES.get(d.to_status);
       if (!concluded || !d.batch_id) return [];
       return [
         deliveryOf(env, 'batch', d.batch_id, {
           type: 'ESSAY_PHASE_CONCLUDED',
           essayId: d.entity_ref.entity_id,
-          outcome: concluded,
+          ...concluded,
         }),
       ];
     },

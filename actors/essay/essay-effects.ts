@@ -1,11 +1,7 @@
-import {
-  EssayStatus,
-  ProcessingEvent,
-  ProcessingStage,
-  topicName,
-} from '../../common-core/index.ts';
+import { ProcessingEvent, topicName } from '../../common-core/index.ts';
 import type { OutboxRow } from '../../db/index.ts';
-import type { RequestSpellcheckParams } from '../../machines/index.ts';
+import type { RequestPhaseWorkParams } from '../../machines/index.ts';
+import { phaseNamed } from '../../phases/index.ts';
 import { outboxRow, SOURCE_SERVICE } from '../lifecycle/outbox-row.ts';
 import {
   causedId,
@@ -15,36 +11,24 @@ import {
 } from '../runtime/effect-interpreter.ts';
 
 /**
- * The essay actor's effects: its spellcheck request, and a status event on every change of
- * state (keyed by the essay id, carrying its batch).
+ * The essay actor's effects: the request of its current phase (what the phase says it is), and
+ * a status event on every change of state (keyed by the essay id, carrying its batch).
  */
 export const ESSAY_EFFECTS: EffectInterpreter = {
   rows(action, cause, nextEventId) {
-    if (action.type !== 'requestSpellcheck') return NO_ROWS;
-    const p = action.params as RequestSpellcheckParams;
-    const entity = { entity_id: p.essayId, entity_type: 'essay', parent_id: p.batchId };
+    if (action.type !== 'requestPhaseWork') return NO_ROWS;
+    const p = action.params as RequestPhaseWorkParams;
+    const phase = phaseNamed(p.phase);
+    // The machine is built from the same phases: an unknown one is a programming error.
+    if (!phase) throw new Error(`essay ${p.essayId}: no registered phase ${p.phase}`);
     return [
       outboxRow(
-        ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED,
+        phase.request.event,
         p.essayId,
         nextEventId(),
         cause.timestamp,
         p.correlationId ?? cause.correlationId,
-        {
-          entity_ref: entity,
-          status: EssayStatus.AWAITING_SPELLCHECK,
-          system_metadata: {
-            entity,
-            timestamp: cause.timestamp,
-            processing_stage: ProcessingStage.PENDING,
-            event: ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED,
-            started_at: null,
-            completed_at: null,
-            error_info: {},
-          },
-          text_storage_id: p.textStorageId,
-          language: p.language,
-        },
+        phase.request.build(p, cause.timestamp),
         { 'huleedu-attempt': String(p.attempt) },
       ),
     ];

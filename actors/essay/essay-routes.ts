@@ -1,13 +1,9 @@
-import { z } from 'zod';
 import {
   BatchPhaseOutcomeV1Schema,
-  BatchSpellcheckInitiateCommandV1Schema,
   EssayContentProvisionedV1Schema,
-  EssayStatus,
-  InvalidPayloadError,
   ProcessingEvent,
-  SpellcheckResultDataV1Schema,
 } from '../../common-core/index.ts';
+import { PHASES, type PhaseModule } from '../../phases/index.ts';
 import {
   deliveryOf,
   type EssayDefaults,
@@ -30,6 +26,58 @@ function essayInput(
     maxAttempts: defaults.maxAttempts,
     resultTimeoutMs: defaults.resultTimeoutMs,
   };
+}
+
+/** A phase's routes: the batch's command starts the phase for its essays; the worker's result ends it. */
+function phaseRoutes(phase: PhaseModule): TopicRoute[] {
+  return [
+    topicRoute({
+      event: phase.initiate.event,
+      data: phase.initiate.data,
+      deliveries(env, defaults) {
+        const d = env.data;
+        return d.essays_to_process.map(
+          (e): Delivery =>
+            deliveryOf(
+              env,
+              'essay',
+              e.essay_id,
+              {
+                type: 'PHASE_INITIATED',
+                phase: phase.name,
+                language: d.language,
+                correlationId: env.correlation_id,
+                pipeline: d.pipeline ?? [phase.name],
+                retry: d.retry,
+              },
+              essayInput(e.essay_id, e.text_storage_id, d.batch_id, defaults),
+            ),
+        );
+      },
+    }),
+    topicRoute({
+      event: phase.result.event,
+      data: phase.result.data,
+      deliveries(env) {
+        const outcome = phase.result.outcome(env.data);
+        return [
+          deliveryOf(
+            env,
+            'essay',
+            outcome.essayId,
+            outcome.ok
+              ? { type: 'PHASE_SUCCEEDED', phase: phase.name, result: outcome.result }
+              : {
+                  type: 'PHASE_FAILED',
+                  phase: phase.name,
+                  code: outcome.code,
+                  message: outcome.message,
+                },
+          ),
+        ];
+      },
+    }),
+  ];
 }
 
 /** What the essay actor takes from each topic it consumes. */
@@ -55,67 +103,18 @@ export const ESSAY_ROUTES: readonly TopicRoute[] = [
       ];
     },
   }),
-  topicRoute({
-    event: ProcessingEvent.BATCH_SPELLCHECK_INITIATE_COMMAND,
-    data: BatchSpellcheckInitiateCommandV1Schema,
-    deliveries(env, defaults) {
-      const d = env.data;
-      return d.essays_to_process.map(
-        (e): Delivery =>
-          deliveryOf(
-            env,
-            'essay',
-            e.essay_id,
-            {
-              type: d.retry ? 'SPELLCHECK_RETRY' : 'SPELLCHECK_INITIATED',
-              language: d.language,
-              correlationId: env.correlation_id,
-            },
-            essayInput(e.essay_id, e.text_storage_id, d.batch_id, defaults),
-          ),
-      );
-    },
-  }),
-  topicRoute({
-    event: ProcessingEvent.ESSAY_SPELLCHECK_RESULT_RECEIVED,
-    data: SpellcheckResultDataV1Schema,
-    deliveries(env) {
-      const d = env.data;
-      const essayId = d.entity_ref.entity_id;
-      if (d.status === EssayStatus.SPELLCHECKED_SUCCESS) {
-        const corrected = d.storage_metadata?.references.corrected_text?.storage_id;
-        if (!corrected)
-          throw new InvalidPayloadError('a successful result must reference the corrected text', [
-            'data.storage_metadata.references.corrected_text: required',
-          ]);
-        return [
-          deliveryOf(env, 'essay', essayId, {
-            type: 'SPELLCHECK_SUCCEEDED',
-            correctedTextStorageId: corrected,
-            correctionsMade: d.corrections_made ?? 0,
-          }),
-        ];
-      }
-      const info = z
-        .object({ code: z.string(), message: z.string() })
-        .partial()
-        .parse(d.system_metadata.error_info);
-      return [
-        deliveryOf(env, 'essay', essayId, {
-          type: 'SPELLCHECK_FAILED',
-          code: info.code ?? 'HULEEDU_PROCESSING_FAILED',
-          message: info.message ?? `status ${d.status}`,
-        }),
-      ];
-    },
-  }),
+  ...PHASES.flatMap(phaseRoutes),
   topicRoute({
     event: ProcessingEvent.ELS_BATCH_PHASE_OUTCOME,
     data: BatchPhaseOutcomeV1Schema,
     deliveries(env) {
       const d = env.data;
-      return [...d.processed_essays.map((e) => e.essay_id), ...d.failed_essay_ids].map(
-        (essayId): Delivery => deliveryOf(env, 'essay', essayId, { type: 'PIPELINE_CONCLUDED' }),
+      // Essays that failed the phase leave the pipeline; those that passed conclude only when
+      // no phase follows (else the next phase's command takes them on).
+      const concluded = d.next_phase === null ? d.processed_essays.map((e) => e.essay_id) : [];
+      return [...concluded, ...d.failed_essay_ids].map(
+        (essayId): Delivery =>
+          deliveryOf(env, 'essay', essayId, { type: 'PHASE_CONCLUDED', phase: d.phase_name }),
       );
     },
   }),

@@ -8,6 +8,7 @@ import {
   VersionConflict,
 } from '../../db/index.ts';
 import type { MachineDefinition, PersistedState } from '../../machines/index.ts';
+import { upgradeSnapshot } from '../../machines/upgrade-snapshot.ts';
 import { causedId, type EffectInterpreter, interpretEffects } from './effect-interpreter.ts';
 import { PureStepper } from './pure-stepper.ts';
 import { ActorFencedError, UnknownMachineVersionError } from './runtime-errors.ts';
@@ -139,26 +140,14 @@ export class ActorRuntime {
     const definition = this.deps.definitions[row.actorType];
     if (!definition)
       throw new UnknownMachineVersionError(row.actorType, row.actorId, row.machineVersion, 0);
-    let state = row.snapshot as PersistedState;
-    for (let v = row.machineVersion; v < definition.version; v++) {
-      const migrate = definition.migrations[v];
-      if (!migrate)
-        throw new UnknownMachineVersionError(
-          row.actorType,
-          row.actorId,
-          row.machineVersion,
-          definition.version,
-        );
-      state = migrate(state);
-    }
-    if (row.machineVersion > definition.version) {
+    const state = upgradeSnapshot(definition, row.snapshot as PersistedState, row.machineVersion);
+    if (!state)
       throw new UnknownMachineVersionError(
         row.actorType,
         row.actorId,
         row.machineVersion,
         definition.version,
       );
-    }
     return definition.machine.resolveState({ value: state.value, context: state.context });
   }
 
@@ -310,7 +299,11 @@ export class ActorRuntime {
    * rejected and journaled as such when the machine cannot take it; else stepped, journaled,
    * and its effects and state change interpreted into the batch's write.
    */
-  private apply(d: Delivery, w: Working, batch: Applying): void {
+  private apply(delivery: Delivery, w: Working, batch: Applying): void {
+    // A timer's event was stored when it was armed, perhaps by an older machine version.
+    const upgrade = w.definition.upgradeTimerEvent;
+    const d =
+      delivery.firedTimer && upgrade ? { ...delivery, event: upgrade(delivery.event) } : delivery;
     const { write, result, timerOps, now } = batch;
     const metrics = this.deps.metrics;
     const cause = {

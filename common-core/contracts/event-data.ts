@@ -93,10 +93,60 @@ export const BatchSpellcheckInitiateCommandV1Schema = BaseEventDataSchema.extend
    * restarts a failed essay, so a stray or late first-round command never does.
    */
   retry: z.boolean().default(false),
+  /**
+   * The batch's whole pipeline (additive, optional): an essay whose phase succeeded concludes
+   * when that phase is the last of it. Absent (the original platform): the phase is the last.
+   */
+  pipeline: z.array(z.string().min(1)).min(1).optional(),
 });
 export type BatchSpellcheckInitiateCommandV1 = z.output<
   typeof BatchSpellcheckInitiateCommandV1Schema
 >;
+
+/**
+ * Start the text-metrics phase (the original platform's NLP phase) for a batch's essays
+ * (`batch.nlp.initiate.command`): the same fields as the spellcheck command.
+ */
+export const BatchNlpInitiateCommandV1Schema = BaseEventDataSchema.extend({
+  batch_id: EntityIdSchema,
+  essays_to_process: z.array(EssayProcessingRefSchema).min(1),
+  language: SpellcheckLanguageSchema.default('en'),
+  retry: z.boolean().default(false),
+  pipeline: z.array(z.string().min(1)).min(1).optional(),
+});
+export type BatchNlpInitiateCommandV1 = z.output<typeof BatchNlpInitiateCommandV1Schema>;
+
+/** Text metrics of one essay (`nlp_metrics_json`): what a teacher reads about its writing. */
+export const TextMetricsV1Schema = z.object({
+  words: z.number().int().nonnegative(),
+  sentences: z.number().int().nonnegative(),
+  mean_sentence_length: z.number().nonnegative(),
+  /** MTLD (measure of textual lexical diversity). */
+  lexical_diversity: z.number().nonnegative(),
+  /** Flesch-Kincaid grade level. */
+  readability_grade: z.number().nonnegative(),
+  /** Spelling corrections per 100 words, from the spellcheck phase; null without it. */
+  spelling_error_rate: z.number().nonnegative().nullable(),
+});
+export type TextMetricsV1 = z.output<typeof TextMetricsV1Schema>;
+
+/**
+ * Command to compute one essay's text metrics (`essay.nlp.requested`). The text is the one
+ * the spellcheck phase corrected when it ran (else the original), with its count of corrections.
+ */
+export const TextMetricsRequestedDataV1Schema = ProcessingUpdateSchema.extend({
+  text_storage_id: z.string().min(1),
+  language: SpellcheckLanguageSchema.default('en'),
+  corrections_made: z.number().int().nonnegative().nullable().default(null),
+});
+export type TextMetricsRequestedDataV1 = z.output<typeof TextMetricsRequestedDataV1Schema>;
+
+/** One essay's text metrics, or why there are none (`essay.nlp.result.received`). */
+export const TextMetricsResultDataV1Schema = ProcessingUpdateSchema.extend({
+  text_storage_id: z.string().min(1),
+  metrics: TextMetricsV1Schema.nullable().default(null),
+});
+export type TextMetricsResultDataV1 = z.output<typeof TextMetricsResultDataV1Schema>;
 
 /** How a phase ended for a whole batch (`els.batch.phase.outcome`), announced once. */
 export const BatchPhaseOutcomeV1Schema = BaseEventDataSchema.extend({
@@ -105,6 +155,11 @@ export const BatchPhaseOutcomeV1Schema = BaseEventDataSchema.extend({
   phase_status: z.enum(['completed_successfully', 'completed_with_failures', 'failed_critically']),
   processed_essays: z.array(EssayProcessingRefSchema),
   failed_essay_ids: z.array(EntityIdSchema),
+  /**
+   * The phase the processed essays go on to (additive): null or absent when the batch's
+   * pipeline is over for them (the original platform's outcomes never name one).
+   */
+  next_phase: z.string().min(1).nullable().default(null),
 });
 export type BatchPhaseOutcomeV1 = z.output<typeof BatchPhaseOutcomeV1Schema>;
 

@@ -19,6 +19,8 @@ export const ProcessingEvent = {
   BATCH_CANCEL_COMMAND: 'batch.cancel.command',
   BATCH_RETRY_COMMAND: 'batch.retry.command',
   BATCH_LIFECYCLE_STATE_UPDATED: 'batch.lifecycle.state.updated',
+  /** Start the text-metrics phase (the original platform's NLP phase) for a batch's essays. */
+  BATCH_NLP_INITIATE_COMMAND: 'batch.nlp.initiate.command',
   ESSAY_NLP_REQUESTED: 'essay.nlp.requested',
   ESSAY_NLP_RESULT_RECEIVED: 'essay.nlp.result.received',
   ESSAY_AIFEEDBACK_REQUESTED: 'essay.aifeedback.requested',

@@ -17,6 +17,9 @@ export const TOPIC_MAPPING: Readonly<Partial<Record<ProcessingEvent, string>>> =
   [ProcessingEvent.BATCH_CANCEL_COMMAND]: 'huleedu.els.batch.cancel.command.v1',
   [ProcessingEvent.BATCH_RETRY_COMMAND]: 'huleedu.els.batch.retry.command.v1',
   [ProcessingEvent.BATCH_LIFECYCLE_STATE_UPDATED]: 'huleedu.batch.lifecycle.state.updated.v1',
+  [ProcessingEvent.BATCH_NLP_INITIATE_COMMAND]: 'huleedu.els.nlp.initiate.command.v1',
+  [ProcessingEvent.ESSAY_NLP_REQUESTED]: 'huleedu.essay.nlp.requested.v1',
+  [ProcessingEvent.ESSAY_NLP_RESULT_RECEIVED]: 'huleedu.essay.nlp.completed.v1',
 });
 
 /** The dead-letter topic of a topic. */
@@ -63,6 +66,9 @@ export class UnmappedEventError extends HuleEduError {
  * | batch.cancel.command              | huleedu.els.batch.cancel.command.v1          |
  * | batch.retry.command               | huleedu.els.batch.retry.command.v1           |
  * | batch.lifecycle.state.updated     | huleedu.batch.lifecycle.state.updated.v1     |
+ * | batch.nlp.initiate.command        | huleedu.els.nlp.initiate.command.v1          |
+ * | essay.nlp.requested               | huleedu.essay.nlp.requested.v1               |
+ * | essay.nlp.result.received         | huleedu.essay.nlp.completed.v1               |
  *
  * @throws UnmappedEventError naming the event and listing every mapping.
  */

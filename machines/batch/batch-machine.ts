@@ -3,8 +3,12 @@ import { BatchStatus } from '../../common-core/index.ts';
 import { recordOnly } from '../effects.ts';
 
 export const BATCH_MACHINE_ID = 'batch';
-/** 2: per-essay maps became arrays (see `BatchContext`); `migrateBatchV1` upgrades version 1. */
-export const BATCH_MACHINE_VERSION = 2;
+/**
+ * 2: per-essay maps became arrays (see `BatchContext`); `migrateBatchV1` upgrades version 1.
+ * 3: the pipeline runs phase after phase (`phaseEssayIds`, `droppedIds`/`droppedAt`);
+ * `migrateBatchV2` upgrades version 2.
+ */
+export const BATCH_MACHINE_VERSION = 3;
 
 export interface BatchInput {
   batchId: string;
@@ -25,10 +29,21 @@ export interface BatchContext {
    */
   provisionedEssayIds: string[];
   provisionedTextIds: string[];
+  /** The phase running (or last run). */
   phase: string | null;
-  /** Expected essays that concluded the current phase, by outcome, each once. */
+  /** The essays taking part in the current phase. */
+  phaseEssayIds: string[];
+  /** Essays of the current phase that concluded it, by outcome, each once. */
   succeeded: string[];
   failed: string[];
+  /**
+   * Essays that failed a phase and left the pipeline there, with that phase at the same
+   * positions: a teacher's retry takes them up again from the phase they failed.
+   */
+  droppedIds: string[];
+  droppedAt: string[];
+  /** True from a teacher's retry until the batch concludes again. */
+  retryRound: boolean;
   correlationId: string | null;
 }
 
@@ -42,7 +57,7 @@ export type BatchEvent =
     }
   | { type: 'ESSAY_PROVISIONED'; essayId: string; textStorageId: string }
   | { type: 'PHASE_INITIATED'; phase: string; correlationId: string | null }
-  | { type: 'ESSAY_PHASE_CONCLUDED'; essayId: string; outcome: 'success' | 'failed' }
+  | { type: 'ESSAY_PHASE_CONCLUDED'; essayId: string; phase: string; outcome: 'success' | 'failed' }
   | { type: 'CANCEL_REQUESTED'; reason: string }
   | { type: 'RETRY_REQUESTED'; correlationId: string | null };
 
@@ -62,8 +77,10 @@ export interface RequestPhaseParams {
   essays: { essay_id: string; text_storage_id: string }[];
   language: string;
   correlationId: string | null;
-  /** True when the phase runs again for essays that failed it. */
+  /** True when essays that failed the phase (or an earlier one) take part again. */
   retry: boolean;
+  /** The whole pipeline, so that essays know their last phase. */
+  pipeline: string[];
 }
 
 export interface AnnounceOutcomeParams {
@@ -72,6 +89,8 @@ export interface AnnounceOutcomeParams {
   status: 'completed_successfully' | 'completed_with_failures' | 'failed_critically';
   processed: { essay_id: string; text_storage_id: string }[];
   failed: string[];
+  /** The phase the processed essays go on to; null when the pipeline is over. */
+  nextPhase: string | null;
   correlationId: string | null;
 }
 
@@ -82,17 +101,52 @@ function textIds(context: BatchContext): Map<string, string> {
   );
 }
 
-/** An expected essay that has not concluded the current phase yet. */
-function isNewResult(context: BatchContext, essayId: string): boolean {
+/** An essay of the current phase that has not concluded it yet. */
+function isNewResult(context: BatchContext, event: BatchEvent): boolean {
   return (
-    (context.expectedEssayIds?.includes(essayId) ?? false) &&
-    !context.succeeded.includes(essayId) &&
-    !context.failed.includes(essayId)
+    event.type === 'ESSAY_PHASE_CONCLUDED' &&
+    event.phase === context.phase &&
+    context.phaseEssayIds.includes(event.essayId) &&
+    !context.succeeded.includes(event.essayId) &&
+    !context.failed.includes(event.essayId)
   );
 }
 
-function outcomeOf(context: BatchContext): AnnounceOutcomeParams {
-  const expected = context.expectedEssayIds ?? [];
+/** The phase after the current one in the pipeline, or null after the last. */
+function nextPhase(context: BatchContext): string | null {
+  const at = context.phase === null ? -1 : context.pipeline.indexOf(context.phase);
+  return at < 0 ? null : (context.pipeline[at + 1] ?? null);
+}
+
+/** The essays that take part in `phase`: those that passed the one before, and those retried from it. */
+function participantsOf(context: BatchContext, phase: string, passed: readonly string[]): string[] {
+  const retried = context.droppedIds.filter((_, i) => context.droppedAt[i] === phase);
+  const taking = new Set([...passed, ...retried]);
+  // In the registered order.
+  return (context.expectedEssayIds ?? []).filter((id) => taking.has(id));
+}
+
+/** The request for `phase` for the given essays. */
+function phaseRequest(
+  context: BatchContext,
+  phase: string,
+  essayIds: readonly string[],
+  retry: boolean,
+): RequestPhaseParams {
+  const texts = textIds(context);
+  return {
+    batchId: context.batchId,
+    phase,
+    essays: essayIds.map((id) => ({ essay_id: id, text_storage_id: texts.get(id) ?? '' })),
+    language: context.language,
+    correlationId: context.correlationId,
+    retry,
+    pipeline: context.pipeline,
+  };
+}
+
+function outcomeOf(context: BatchContext, nextPhase: string | null): AnnounceOutcomeParams {
+  const expected = context.phaseEssayIds;
   const texts = textIds(context);
   const failedIds = new Set(context.failed);
   const succeededIds = new Set(context.succeeded);
@@ -109,10 +163,11 @@ function outcomeOf(context: BatchContext): AnnounceOutcomeParams {
         : 'completed_with_failures';
   return {
     batchId: context.batchId,
-    phase: context.phase ?? 'spellcheck',
+    phase: context.phase ?? context.pipeline[0] ?? '',
     status,
     processed,
     failed,
+    nextPhase,
     correlationId: context.correlationId,
   };
 }
@@ -134,55 +189,54 @@ const READY = {
   type: 'announceReady',
   params: ({ context }: { context: BatchContext }) => readyEssays(context),
 } as const;
-/** The current phase again, for the essays that failed it (before `failed` is cleared). */
-const RETRY_PHASE = {
+/** The current phase for the essays taking part (after `advancePhase` or `startRetry`). */
+const CURRENT_PHASE = {
   type: 'requestPhase',
-  params: ({ context }: { context: BatchContext }): RequestPhaseParams => {
-    const texts = textIds(context);
-    return {
-      batchId: context.batchId,
-      phase: context.phase ?? context.pipeline[0] ?? 'spellcheck',
-      essays: (context.expectedEssayIds ?? [])
-        .filter((id) => context.failed.includes(id))
-        .map((id) => ({ essay_id: id, text_storage_id: texts.get(id) ?? '' })),
-      language: context.language,
-      correlationId: context.correlationId,
-      retry: true,
-    };
-  },
+  params: ({ context }: { context: BatchContext }): RequestPhaseParams =>
+    phaseRequest(
+      context,
+      context.phase ?? '',
+      context.phaseEssayIds,
+      // Only a retry restarts essays that failed a phase (an essay that passed the phase
+      // before takes the next one either way).
+      context.retryRound,
+    ),
 } as const;
 
 /**
- * A teacher retries the failed essays: the phase is requested again for them alone; essays that
- * succeeded keep their result, and the outcome is announced again once the retried ones conclude.
+ * A teacher retries the failed essays: each takes up the pipeline again from the phase it
+ * failed, beginning with the earliest; essays that completed keep their results. Each phase's
+ * outcome is announced again for the essays that took part.
  */
 const RETRY = {
   target: BatchStatus.PROCESSING_PIPELINES,
-  actions: [RETRY_PHASE, 'clearFailed'],
+  actions: ['startRetry', CURRENT_PHASE],
 } as const;
 
 const FIRST_PHASE = {
   type: 'requestPhase',
-  params: ({ context }: { context: BatchContext }): RequestPhaseParams => ({
-    batchId: context.batchId,
-    phase: context.pipeline[0] ?? 'spellcheck',
-    essays: readyEssays(context).essays,
-    language: context.language,
-    correlationId: context.correlationId,
-    retry: false,
-  }),
+  params: ({ context }: { context: BatchContext }): RequestPhaseParams =>
+    phaseRequest(context, context.pipeline[0] ?? '', context.expectedEssayIds ?? [], false),
 } as const;
+/** The phase's outcome when the batch concludes with it. */
 const OUTCOME = {
   type: 'announceOutcome',
-  params: ({ context }: { context: BatchContext }) => outcomeOf(context),
+  params: ({ context }: { context: BatchContext }) => outcomeOf(context, null),
+} as const;
+/** The phase's outcome when the essays that passed go on to the next phase. */
+const OUTCOME_THEN_NEXT = {
+  type: 'announceOutcome',
+  params: ({ context }: { context: BatchContext }) => outcomeOf(context, nextPhase(context)),
 } as const;
 
 /**
  * A batch of essays. It becomes ready when it is registered and every expected essay is
  * provisioned, whatever the arrival order (content may come first), and then requests the first
- * phase of its pipeline (the command comes back through the log as `PHASE_INITIATED`). During a phase it counts
- * each essay's result once and, when all have concluded, announces the phase outcome exactly
- * once by moving to a final state.
+ * phase of its pipeline (the command comes back through the log as `PHASE_INITIATED`). During a
+ * phase it counts each essay's result once and, when all have concluded, announces the phase's
+ * outcome exactly once; then it requests the next phase for the essays that passed, or, after
+ * the last (or when none passed), concludes in a final state. An essay that fails a phase leaves
+ * the pipeline there until a teacher retries it.
  */
 export const batchMachine = setup({
   types: {
@@ -228,7 +282,47 @@ export const batchMachine = setup({
       texts[at] = event.textStorageId;
       return { provisionedTextIds: texts };
     }),
-    clearFailed: assign({ failed: [] }),
+    // The essays that passed the phase go on to the next, with those retried from it.
+    advancePhase: assign(({ context }) => {
+      const phase = nextPhase(context) ?? '';
+      const taking = participantsOf(context, phase, context.succeeded);
+      const kept = context.droppedIds.map((id, i) => ({ id, at: context.droppedAt[i] ?? '' }));
+      const stay = kept.filter((d) => !taking.includes(d.id));
+      const failedAt = context.phase ?? '';
+      return {
+        phase,
+        phaseEssayIds: taking,
+        succeeded: [],
+        failed: [],
+        droppedIds: [...stay.map((d) => d.id), ...context.failed],
+        droppedAt: [...stay.map((d) => d.at), ...context.failed.map(() => failedAt)],
+      };
+    }),
+    // The batch concludes: the phase's failed essays leave the pipeline there.
+    concludePipeline: assign(({ context }) => ({
+      droppedIds: [...context.droppedIds, ...context.failed],
+      droppedAt: [...context.droppedAt, ...context.failed.map(() => context.phase ?? '')],
+      failed: [],
+      retryRound: false,
+    })),
+    // A retry starts at the earliest phase an essay failed, with the essays that failed it.
+    startRetry: assign(({ context }) => {
+      const phase =
+        context.pipeline.find((p) => context.droppedAt.includes(p)) ?? context.droppedAt[0] ?? '';
+      const taking = participantsOf(context, phase, []);
+      const stay = context.droppedIds
+        .map((id, i) => ({ id, at: context.droppedAt[i] ?? '' }))
+        .filter((d) => !taking.includes(d.id));
+      return {
+        phase,
+        phaseEssayIds: taking,
+        succeeded: [],
+        failed: [],
+        droppedIds: stay.map((d) => d.id),
+        droppedAt: stay.map((d) => d.at),
+        retryRound: true,
+      };
+    }),
     // Only after `newResultForExpectedEssay`: each essay once.
     recordResult: assign(({ context, event }) => {
       if (event.type !== 'ESSAY_PHASE_CONCLUDED') return {};
@@ -254,34 +348,48 @@ export const batchMachine = setup({
       event.type === 'ESSAY_PROVISIONED' &&
       (context.expectedEssayIds === null || context.expectedEssayIds.includes(event.essayId)),
     notRegisteredYet: ({ context }) => context.expectedEssayIds === null,
-    newResultForExpectedEssay: ({ context, event }) =>
-      event.type === 'ESSAY_PHASE_CONCLUDED' && isNewResult(context, event.essayId),
+    newResultForExpectedEssay: ({ context, event }) => isNewResult(context, event),
     lastResult: ({ context, event }) =>
-      event.type === 'ESSAY_PHASE_CONCLUDED' &&
-      isNewResult(context, event.essayId) &&
-      context.succeeded.length + context.failed.length + 1 ===
-        (context.expectedEssayIds?.length ?? 0),
+      isNewResult(context, event) &&
+      context.succeeded.length + context.failed.length + 1 === context.phaseEssayIds.length,
+    // A later phase has essays to take: those that passed this one, or retried from it.
+    nextPhaseHasEssays: ({ context, event }) => {
+      const next = nextPhase(context);
+      if (next === null || event.type !== 'ESSAY_PHASE_CONCLUDED') return false;
+      return (
+        context.succeeded.length > 0 ||
+        event.outcome === 'success' ||
+        context.droppedAt.includes(next)
+      );
+    },
+    // Every essay completed the pipeline: none failed this phase, none left it before.
     allSucceed: ({ context, event }) =>
       event.type === 'ESSAY_PHASE_CONCLUDED' &&
       event.outcome === 'success' &&
-      context.failed.length === 0,
+      context.failed.length === 0 &&
+      context.droppedIds.length === 0,
+    // No essay completed the pipeline: every expected essay failed some phase.
     allFail: ({ context, event }) =>
       event.type === 'ESSAY_PHASE_CONCLUDED' &&
-      event.outcome === 'failed' &&
-      context.succeeded.length === 0,
+      context.droppedIds.length + context.failed.length + (event.outcome === 'failed' ? 1 : 0) ===
+        (context.expectedEssayIds?.length ?? 0),
   },
 }).createMachine({
   id: BATCH_MACHINE_ID,
   context: ({ input }) => ({
     batchId: input.batchId,
     expectedEssayIds: null,
-    pipeline: ['spellcheck'],
+    pipeline: [],
     language: 'en',
     provisionedEssayIds: [],
     provisionedTextIds: [],
     phase: null,
+    phaseEssayIds: [],
     succeeded: [],
     failed: [],
+    droppedIds: [],
+    droppedAt: [],
+    retryRound: false,
     correlationId: null,
   }),
   initial: BatchStatus.AWAITING_CONTENT_VALIDATION,
@@ -314,6 +422,7 @@ export const batchMachine = setup({
           actions: assign({
             phase: ({ event }) => event.phase,
             correlationId: ({ context, event }) => event.correlationId ?? context.correlationId,
+            phaseEssayIds: ({ context }) => context.expectedEssayIds ?? [],
             succeeded: [],
             failed: [],
           }),
@@ -325,19 +434,24 @@ export const batchMachine = setup({
       on: {
         ESSAY_PHASE_CONCLUDED: [
           {
+            // The phase is over and the pipeline goes on: its outcome, then the next phase.
+            guard: and(['lastResult', 'nextPhaseHasEssays']),
+            actions: ['recordResult', OUTCOME_THEN_NEXT, 'advancePhase', CURRENT_PHASE],
+          },
+          {
             guard: and(['lastResult', 'allSucceed']),
             target: BatchStatus.COMPLETED_SUCCESSFULLY,
-            actions: ['recordResult', OUTCOME],
+            actions: ['recordResult', OUTCOME, 'concludePipeline'],
           },
           {
             guard: and(['lastResult', 'allFail']),
             target: BatchStatus.FAILED_CRITICALLY,
-            actions: ['recordResult', OUTCOME],
+            actions: ['recordResult', OUTCOME, 'concludePipeline'],
           },
           {
             guard: 'lastResult',
             target: BatchStatus.COMPLETED_WITH_FAILURES,
-            actions: ['recordResult', OUTCOME],
+            actions: ['recordResult', OUTCOME, 'concludePipeline'],
           },
           { guard: 'newResultForExpectedEssay', actions: 'recordResult' },
         ],

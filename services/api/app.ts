@@ -29,7 +29,10 @@ import {
   type OutgoingMessage,
 } from '../../common-core/index.ts';
 import type { ActorRepository } from '../../db/index.ts';
+import { MACHINE_DEFINITIONS, type PersistedState, upgradeSnapshot } from '../../machines/index.ts';
 import { backoffDelay, sleep } from '../../messaging/index.ts';
+import { DEFAULT_PIPELINE, PHASES } from '../../phases/index.ts';
+import { spellcheckResultOf } from '../../phases/spellcheck/spellcheck-phase.ts';
 import type { ContentClient } from '../content/content-client.ts';
 import { CORRELATION_HEADER, correlationEcho, correlationIdOf } from '../http/correlation-id.ts';
 import { errorHandler, frameworkErrors } from '../http/error-handler.ts';
@@ -68,7 +71,7 @@ const RETRYABLE_BATCH_STATUSES: ReadonlySet<string> = new Set([
 ]);
 
 /** Phases a batch may ask for. */
-export const SUPPORTED_PIPELINES = ['spellcheck'] as const;
+export const SUPPORTED_PIPELINES: readonly string[] = PHASES.map((p) => p.name);
 
 export interface ApiDeps {
   batches: BatchRegistry;
@@ -102,7 +105,7 @@ const errors = { 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 429: Erro
 const JsonBatchSchema = z.object({
   course_code: z.string().max(100).nullable().optional(),
   language: z.string().default('en'),
-  pipeline: z.array(z.string()).default(['spellcheck']),
+  pipeline: z.array(z.string()).default([...DEFAULT_PIPELINE]),
   essays: z.array(z.object({ name: z.string(), text: z.string() })),
 });
 
@@ -118,6 +121,8 @@ const EssaySummarySchema = z.object({
   name: z.string(),
   status: z.string(),
   corrections_made: z.number().nullable(),
+  /** What each phase the essay passed left on it, by phase (e.g. `metrics`: its text metrics). */
+  results: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.number(), z.null()]))),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   created_at: z.string(),
   updated_at: z.string(),
@@ -175,7 +180,29 @@ async function mapLimit<T, R>(
 }
 
 /** The edge api as a Fastify app; `main.ts` listens, tests use `inject()`. */
-export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
+/**
+ * The lifecycle's actor states as the current machines read them: a snapshot an older machine
+ * version stored (a concluded actor is never loaded, so never migrated, by the lifecycle) is
+ * upgraded through the definitions' migrations first.
+ */
+function currentStates(actors: ApiDeps['actors']): ApiDeps['actors'] {
+  return {
+    timeline: (actorType, actorId) => actors.timeline(actorType, actorId),
+    async loadStates(keys) {
+      return (await actors.loadStates(keys)).map((row) => {
+        const definition = MACHINE_DEFINITIONS[row.actorType as keyof typeof MACHINE_DEFINITIONS];
+        const snapshot =
+          definition && row.machineVersion !== definition.version
+            ? upgradeSnapshot(definition, row.snapshot as PersistedState, row.machineVersion)
+            : null;
+        return snapshot ? { ...row, snapshot, machineVersion: definition.version } : row;
+      });
+    },
+  };
+}
+
+export async function buildApiApp(given: ApiDeps): Promise<FastifyInstance> {
+  const deps: ApiDeps = { ...given, actors: currentStates(given.actors) };
   const app = Fastify({
     logger: deps.logger ?? false,
     genReqId: correlationIdOf,
@@ -381,7 +408,7 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
         input = {
           courseCode: parsed.fields.course_code?.trim() || null,
           language: parsed.fields.language?.trim() || 'en',
-          pipeline: ['spellcheck'],
+          pipeline: [...DEFAULT_PIPELINE],
           essays: parsed.essays,
         };
       } else {
@@ -412,9 +439,7 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
           name: '(batch)',
           problem: `language ${JSON.stringify(input.language.slice(0, 20))} is not supported (supported: ${SUPPORTED_LANGUAGES.join(', ')})`,
         });
-      const unknownPhases = input.pipeline.filter(
-        (p) => !(SUPPORTED_PIPELINES as readonly string[]).includes(p),
-      );
+      const unknownPhases = input.pipeline.filter((p) => !SUPPORTED_PIPELINES.includes(p));
       if (input.pipeline.length === 0 || unknownPhases.length > 0)
         problems.push({
           name: '(batch)',
@@ -627,8 +652,10 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
       const [state] = await deps.actors.loadStates([
         { actorType: 'batch', actorId: batch.batchId },
       ]);
-      const context = (state?.snapshot as { context?: { failed?: unknown } } | undefined)?.context;
-      const failed = Array.isArray(context?.failed) ? (context.failed as string[]) : [];
+      // The essays that failed a phase and left the pipeline there (the batch's `droppedIds`).
+      const context = (state?.snapshot as { context?: { droppedIds?: unknown } } | undefined)
+        ?.context;
+      const failed = Array.isArray(context?.droppedIds) ? (context.droppedIds as string[]) : [];
       if (!state || !RETRYABLE_BATCH_STATUSES.has(state.status) || failed.length === 0)
         throw new HuleEduError(
           'HULEEDU_CONFLICT',
@@ -664,10 +691,12 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
         essays.map((e) => ({ actorType: 'essay', actorId: e.essayId })),
       );
       const correctedIds = new Map<string, string>();
+      const results = new Map<string, Record<string, unknown>>();
       for (const s of states) {
-        const id = (s.snapshot as { context?: { correctedTextStorageId?: unknown } }).context
-          ?.correctedTextStorageId;
-        if (typeof id === 'string') correctedIds.set(s.actorId, id);
+        const context = (s.snapshot as { context?: { results?: Record<string, unknown> } }).context;
+        const id = spellcheckResultOf(context?.results)?.correctedTextStorageId;
+        if (id) correctedIds.set(s.actorId, id);
+        if (context?.results) results.set(s.actorId, context.results);
       }
       const texts = await mapLimit(essays, 8, async (e) => {
         const correctedId = correctedIds.get(e.essayId);
@@ -686,6 +715,7 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
           error: summary.error,
           text: texts[i]?.text ?? null,
           correctedText: texts[i]?.correctedText ?? null,
+          results: results.get(summary.essay_id) ?? {},
         })),
       );
       const format = request.query.format;
@@ -743,7 +773,8 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
       const context = (state?.snapshot as { context?: Record<string, unknown> } | undefined)
         ?.context;
       const correctedId =
-        typeof context?.correctedTextStorageId === 'string' ? context.correctedTextStorageId : null;
+        spellcheckResultOf(context?.results as Record<string, unknown> | undefined)
+          ?.correctedTextStorageId ?? null;
       let correctedText: string | null = null;
       let corrections: ReturnType<typeof correctionsBetween> = [];
       if (correctedId) {

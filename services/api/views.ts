@@ -4,6 +4,8 @@ import {
   CONCLUDED_ESSAY_STATUSES,
   EssayStatus,
 } from '../../common-core/index.ts';
+import type { PhaseResult } from '../../phases/index.ts';
+import { spellcheckResultOf } from '../../phases/spellcheck/spellcheck-phase.ts';
 import type { BatchRecord, EssayRecord } from './batch-registry.ts';
 
 /** What the lifecycle knows of an actor (absent until its first event is processed). */
@@ -19,6 +21,8 @@ export interface EssaySummary {
   name: string;
   status: string;
   corrections_made: number | null;
+  /** What each phase the essay passed left on it, by phase (e.g. `metrics`: its text metrics). */
+  results: Record<string, PhaseResult>;
   error: { code: string; message: string } | null;
   created_at: string;
   updated_at: string;
@@ -57,7 +61,9 @@ function essaySummary(
   submittedAt: string,
 ): EssaySummary {
   const ctx = state?.context ?? {};
-  const corrections = ctx.correctionsMade;
+  const corrections = spellcheckResultOf(
+    ctx.results as Record<string, unknown> | undefined,
+  )?.correctionsMade;
   const error = ctx.error as { code: string; message: string } | null | undefined;
   return {
     essay_id: record.essayId,
@@ -65,6 +71,7 @@ function essaySummary(
     // Not in the lifecycle yet: the text is stored and its events are on their way.
     status: state?.status ?? EssayStatus.UPLOADED,
     corrections_made: typeof corrections === 'number' ? corrections : null,
+    results: (ctx.results as Record<string, PhaseResult> | undefined) ?? {},
     error: error ?? null,
     created_at: state?.createdAt ?? submittedAt,
     updated_at: state?.updatedAt ?? submittedAt,

@@ -1,3 +1,4 @@
+import { type PresentedResult, presentResults } from '../../phases/index.ts';
 import { correctionsBetween, type TextCorrection } from '../api/corrections.ts';
 import { isConfusedPair } from '../spellchecker/spelling/confusion-sets.ts';
 
@@ -24,6 +25,8 @@ export interface EssayReport {
   /** The essay as submitted (null when it could not be read back). */
   text: string | null;
   corrections: ReportCorrection[];
+  /** The figures of each phase that has some to show (text metrics), for the phases it passed. */
+  figures: PresentedResult[];
   error: { code: string; message: string } | null;
 }
 
@@ -62,6 +65,8 @@ export function buildBatchReport(
     status: string;
     text: string | null;
     correctedText: string | null;
+    /** What each phase left on the essay (its actor's `results`). */
+    results?: Readonly<Record<string, unknown>>;
     error: { code: string; message: string } | null;
   }[],
   now: Date = new Date(),
@@ -72,6 +77,7 @@ export function buildBatchReport(
     status: e.status,
     text: e.text,
     error: e.error,
+    figures: presentResults(e.results),
     corrections:
       e.text !== null && e.correctedText !== null
         ? correctionsBetween(e.text, e.correctedText).map((c) => ({

@@ -26,6 +26,16 @@ function textWithCorrections(e: EssayReport): string {
   return `<div class="text">${out}</div>`;
 }
 
+/** The figures each phase presents for the essay (text metrics), as short lists. */
+function figureLists(e: EssayReport): string {
+  return e.figures
+    .map(
+      (r) =>
+        `<dl class="figures" aria-label="${esc(r.title)}">${r.figures.map((f) => `<dt>${esc(f.label)}</dt><dd>${esc(f.shown)}</dd>`).join('')}</dl>`,
+    )
+    .join('');
+}
+
 function essaySection(e: EssayReport, i: number): string {
   const failed = e.status !== 'essay_all_processing_completed';
   const summary = failed
@@ -40,7 +50,7 @@ function essaySection(e: EssayReport, i: number): string {
               `<tr><td>${esc(c.original)}</td><td>${esc(c.replacement)}</td><td>${esc(KIND_LABEL[c.kind] ?? c.kind)}</td></tr>`,
           )
           .join('')}</tbody></table></details>`;
-  return `<section aria-labelledby="essay-${i}"><h2 id="essay-${i}">${esc(e.name)}</h2>${summary}${textWithCorrections(e)}${list}</section>`;
+  return `<section aria-labelledby="essay-${i}"><h2 id="essay-${i}">${esc(e.name)}</h2>${summary}${figureLists(e)}${textWithCorrections(e)}${list}</section>`;
 }
 
 const STYLE = `

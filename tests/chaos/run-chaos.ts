@@ -39,6 +39,8 @@ import {
   readWholeTopic,
   silentLogger,
 } from '../../messaging/index.ts';
+import { metricsResultOf } from '../../phases/metrics/metrics-phase.ts';
+import { spellcheckResultOf } from '../../phases/spellcheck/spellcheck-phase.ts';
 import { createContentClient } from '../../services/content/content-client.ts';
 import { SpellingEngine, spellCheckWith } from '../../services/spellchecker/spelling/index.ts';
 import { createFreshDatabase } from '../helpers/fresh-database.ts';
@@ -56,6 +58,7 @@ const json = process.argv.includes('--json');
 const SECRET = 'chaos-secret-long-enough-for-hs256-tokens!';
 const LIFECYCLE_GROUP = 'essay-lifecycle-service';
 const SPELL_GROUP = 'spellchecker-service';
+const METRICS_GROUP = 'text-metrics-service';
 
 // Seeded, so a failing run can be repeated with `--seed`.
 const random = seededRandom(seed);
@@ -190,7 +193,7 @@ async function main(): Promise<number> {
         sql`select count(*)::int as n from actor_snapshots where actor_type = 'essay' and status in ${concluded} and status <> 'essay_all_processing_completed'`,
       );
 
-    // Progress and stalls: committed offsets of the two consumer groups, sampled every second.
+    // Progress and stalls: committed offsets of the consumer groups, sampled every second.
     let maxStallS = 0;
     let maxStallAt = '';
     const lastAdvance = new Map<string, { offset: string; at: number }>();
@@ -203,6 +206,7 @@ async function main(): Promise<number> {
           for (const [group, topics] of [
             [LIFECYCLE_GROUP, LIFECYCLE_TOPICS],
             [SPELL_GROUP, [topicName(ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED)]],
+            [METRICS_GROUP, [topicName(ProcessingEvent.ESSAY_NLP_REQUESTED)]],
           ] as const) {
             const committed = await admin.fetchOffsets({ groupId: group, topics: [...topics] });
             for (const t of committed) {
@@ -394,7 +398,7 @@ async function main(): Promise<number> {
     for (const s of submitted) {
       const states = rows<{
         actor_id: string;
-        snapshot: { context: { correctedTextStorageId?: string } };
+        snapshot: { context: { results?: Record<string, unknown> } };
       }>(
         await db.execute(
           sql`select actor_id, snapshot from actor_snapshots where actor_type = 'essay' and actor_id like ${`${s.batchId}-%`}`,
@@ -402,8 +406,10 @@ async function main(): Promise<number> {
       );
       for (const [i, text] of s.texts.entries()) {
         const id = `${s.batchId}-${String(i + 1).padStart(4, '0')}`;
-        const correctedId = states.find((r) => r.actor_id === id)?.snapshot.context
-          .correctedTextStorageId;
+        const results = states.find((r) => r.actor_id === id)?.snapshot.context.results;
+        const correctedId = spellcheckResultOf(results)?.correctedTextStorageId;
+        // Every essay went through the whole pipeline: its text metrics are there too.
+        if (!metricsResultOf(results)) lost++;
         const expected = (await spell(text, 'en')).correctedText;
         const got = correctedId
           ? await content.fetchText(correctedId).catch(() => undefined)

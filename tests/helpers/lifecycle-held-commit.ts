@@ -14,7 +14,7 @@ import { ActorRuntime, type Delivery } from '../../actors/runtime/index.ts';
 const marker = process.env.HOLD_MARKER;
 const after = Number(process.env.HOLD_AFTER_RESULTS ?? '1');
 if (!marker) throw new Error('lifecycle-held-commit needs HOLD_MARKER');
-const RESULTS = new Set(['SPELLCHECK_SUCCEEDED', 'SPELLCHECK_FAILED']);
+const RESULTS = new Set(['PHASE_SUCCEEDED', 'PHASE_FAILED']);
 
 const process_ = ActorRuntime.prototype.process;
 let results = 0;

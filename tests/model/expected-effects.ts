@@ -9,6 +9,16 @@ export interface EffectRow {
 }
 
 type Action = { type: string; params?: unknown };
+
+/** Each phase's per-essay request and the batch's command for it, written down from the contracts. */
+const REQUEST_EVENTS: Record<string, ProcessingEvent> = {
+  spellcheck: ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED,
+  metrics: ProcessingEvent.ESSAY_NLP_REQUESTED,
+};
+const INITIATE_EVENTS: Record<string, ProcessingEvent> = {
+  spellcheck: ProcessingEvent.BATCH_SPELLCHECK_INITIATE_COMMAND,
+  metrics: ProcessingEvent.BATCH_NLP_INITIATE_COMMAND,
+};
 type Params = Record<string, unknown>;
 
 /**
@@ -20,15 +30,15 @@ const OUTBOX_EFFECTS: Record<
   string,
   (p: Params) => { event: ProcessingEvent; key: string } | null
 > = {
-  requestSpellcheck: (p) => ({
-    event: ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED,
+  requestPhaseWork: (p) => ({
+    event: REQUEST_EVENTS[String(p.phase)] as ProcessingEvent,
     key: String(p.essayId),
   }),
   announceReady: (p) => ({ event: ProcessingEvent.BATCH_ESSAYS_READY, key: String(p.batchId) }),
-  requestPhase: (p) =>
-    p.phase === 'spellcheck'
-      ? { event: ProcessingEvent.BATCH_SPELLCHECK_INITIATE_COMMAND, key: String(p.batchId) }
-      : null,
+  requestPhase: (p) => ({
+    event: INITIATE_EVENTS[String(p.phase)] as ProcessingEvent,
+    key: String(p.batchId),
+  }),
   announceOutcome: (p) => ({
     event: ProcessingEvent.ELS_BATCH_PHASE_OUTCOME,
     key: String(p.batchId),

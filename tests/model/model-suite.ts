@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate';
-import { getShortestPaths, getSimplePaths } from 'xstate/graph';
+import { getShortestPaths } from 'xstate/graph';
 import type { ActorRuntime, SnapshotCache } from '../../actors/runtime/index.ts';
 import { type Database, rows } from '../../db/index.ts';
 import { testRuntime } from '../helpers/runtime.ts';
@@ -13,7 +13,7 @@ type Path = ReturnType<typeof getShortestPaths>[number];
 
 /**
  * Every shortest path extended by one accepted event: this reaches the transitions that lead back
- * to a state visited before (a retry), which simple paths never take.
+ * to a state visited before (a retry), which shortest paths never take.
  */
 function oneStepFurther(model: MachineModel, shortest: readonly Path[]): Path[] {
   const out: Path[] = [];
@@ -29,20 +29,40 @@ function oneStepFurther(model: MachineModel, shortest: readonly Path[]): Path[] 
   return out;
 }
 
-/** Shortest paths to every state, each extended by one event, plus every simple path, without repeats. */
-export function pathsOf(model: MachineModel): { shortest: number; simple: number; paths: Path[] } {
-  const options = { events: model.events as never, input: model.input as never };
-  const shortest = getShortestPaths(model.machine, options);
-  const simple = getSimplePaths(model.machine, options);
+/** The path with its states recomputed by the pure machine from its events. */
+function replayed(model: MachineModel, path: Path): Path {
+  let [state] = initialTransition(model.machine, model.input);
+  const steps = path.steps.map((step, i) => {
+    if (i > 0) [state] = transition(model.machine, state, step.event);
+    return { ...step, state };
+  });
+  return { ...path, state, steps } as Path;
+}
+
+/**
+ * Shortest paths to every state (as `model.serialize` tells them apart), each extended by every
+ * event it accepts, without repeats. Simple paths are left out: with two phases there are
+ * thousands (essay: 5,767 paths of 60,868 steps), and these already take every transition (a
+ * test checks it).
+ */
+export function pathsOf(model: MachineModel): { shortest: number; paths: Path[] } {
+  const options = {
+    events: model.events as never,
+    input: model.input as never,
+    serializeState: model.serialize as never,
+  };
+  // A path's states are those of its serialized states' first representatives: recomputed here
+  // from its events, so that each is the state these events reach.
+  const shortest = getShortestPaths(model.machine, options).map((p) => replayed(model, p));
   const seen = new Set<string>();
   const paths: Path[] = [];
-  for (const p of [...shortest, ...oneStepFurther(model, shortest), ...simple]) {
+  for (const p of [...shortest, ...oneStepFurther(model, shortest)]) {
     const key = JSON.stringify(p.steps.map((s) => s.event));
     if (seen.has(key)) continue;
     seen.add(key);
     paths.push(p);
   }
-  return { shortest: shortest.length, simple: simple.length, paths };
+  return { shortest: shortest.length, paths };
 }
 
 /** A transition named by its branch: guarded branches to the same target are told apart. */
@@ -97,7 +117,7 @@ export function exercisedTransitions(model: MachineModel, paths: readonly Path[]
 export function modelSuite(databaseUrl: () => string): void {
   for (const model of MODELS) {
     describe(`${model.actorType} machine, model-based`, () => {
-      const { shortest, simple, paths } = pathsOf(model);
+      const { shortest, paths } = pathsOf(model);
       let runtime: ActorRuntime;
       let cache: SnapshotCache;
       let database: Database;
@@ -120,7 +140,7 @@ export function modelSuite(databaseUrl: () => string): void {
           'exercised but not defined',
         ).toEqual([]);
         console.log(
-          `${model.actorType}: ${shortest} shortest + ${simple} simple paths (${paths.length} distinct), ${paths.reduce((n, p) => n + p.steps.length - 1, 0)} steps, ${exercised.size}/${defined.size} transitions covered`,
+          `${model.actorType}: ${shortest} shortest paths, each one step further (${paths.length} distinct), ${paths.reduce((n, p) => n + p.steps.length - 1, 0)} steps, ${exercised.size}/${defined.size} transitions covered`,
         );
       });
 

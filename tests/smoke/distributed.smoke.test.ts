@@ -147,8 +147,17 @@ describe('distributed platform through the api (npm run stack)', () => {
       'awaiting_spellcheck',
       'spellchecking_in_progress',
       'spellchecked_success',
+      // The second phase: text metrics (the NLP statuses), then the pipeline is done.
+      'awaiting_nlp',
+      'nlp_processing_in_progress',
+      'nlp_success',
       'essay_all_processing_completed',
     ]);
+    for (const e of view.essays)
+      expect(e.results.metrics, `${e.name}: text metrics`).toMatchObject({
+        words: expect.any(Number),
+        readability_grade: expect.any(Number),
+      });
     // Everything the flow wrote to the outbox went out through Kafka, and with a retention of 0
     // no row is kept.
     const keys = [submitted.batch_id, ...submitted.essays.map((e) => e.essay_id)];
@@ -210,6 +219,8 @@ describe('distributed platform through the api (npm run stack)', () => {
       '<del aria-label="was">beleive</del><ins aria-label="now">believe</ins>',
     );
     expect(html.match(/<span class="fix"/g)).toHaveLength(9);
+    expect(html.match(/<dl class="figures" aria-label="Text metrics">/g)).toHaveLength(3);
+    expect(r.stdout).toMatch(/\t41 words, 4 sentences, [\d.]+ MTLD, [\d.]+ grade/);
   });
 
   it("the viewer (/inspect) draws both charts, follows a batch live, travels an essay's timeline; the report shows corrections in place (real browser)", async () => {
@@ -343,6 +354,10 @@ describe('distributed platform through the api (npm run stack)', () => {
       expect(await fix.locator('del').textContent()).toBe('beleive');
       expect(await fix.locator('ins').textContent()).toBe('believe');
       expect(await fix.isVisible()).toBe(true);
+      // ... and the essay's text metrics beside them.
+      const figures = report.locator('section', { hasText: 'v00.txt' }).getByLabel('Text metrics');
+      expect(await figures.isVisible()).toBe(true);
+      expect(await figures.locator('dt').first().textContent()).toBe('Words');
       await report.screenshot({ path: `${SCREENSHOTS}report.png`, fullPage: true });
     } finally {
       await close();

@@ -36,13 +36,29 @@ describe('huleedu process (embedded mode)', () => {
       expect(r.status).toBe(0);
       const report = JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as {
         outcome: string;
-        essays: { name: string; status: string; correctionsMade: number }[];
+        phases: { phase: string; status: string }[];
+        essays: {
+          name: string;
+          status: string;
+          correctionsMade: number;
+          results: { metrics?: { words: number; spelling_error_rate: number | null } };
+        }[];
       };
       expect(report.outcome).toBe('completed_successfully');
+      // Both phases ran, in order: spellcheck, then text metrics.
+      expect(report.phases).toEqual([
+        { phase: 'spellcheck', status: 'completed_successfully' },
+        { phase: 'metrics', status: 'completed_successfully' },
+      ]);
       expect(report.essays.map((e) => [e.name, e.status, e.correctionsMade])).toEqual([
         ['01-holiday.txt', 'essay_all_processing_completed', 6],
         ['02-school.txt', 'essay_all_processing_completed', 3],
         ['03-clean.txt', 'essay_all_processing_completed', 0],
+      ]);
+      // The metrics of the corrected text, with the spelling error rate from spellcheck.
+      expect(report.essays.map((e) => e.results.metrics?.words)).toEqual([41, 32, 20]);
+      expect(report.essays.map((e) => e.results.metrics?.spelling_error_rate)).toEqual([
+        14.63, 9.38, 0,
       ]);
       expect(readFileSync(join(dir, 'out', '01-holiday.txt'), 'utf8')).toContain(
         'I believe that it was because my friend came with us.',
@@ -54,6 +70,8 @@ describe('huleedu process (embedded mode)', () => {
       );
       expect(html).toContain('<dd>3 (3 corrected, 0 failed)</dd>');
       expect(html.match(/<span class="fix"/g)).toHaveLength(9);
+      expect(html.match(/<dl class="figures" aria-label="Text metrics">/g)).toHaveLength(3);
+      expect(html).toContain('<dt>Words</dt><dd>41</dd>');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -16,6 +16,7 @@ const DIRS = [
   'deploy',
   'machines',
   'messaging',
+  'phases',
   'scripts',
   'services',
 ];

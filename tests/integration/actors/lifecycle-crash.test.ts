@@ -127,7 +127,7 @@ describe('lifecycle host process killed mid-stream (real Kafka and Postgres)', (
 
       // Every essay: its result applied once, one request sent, the final state its result implies.
       const resultRows = await rowsOf<{ actor_id: string; n: number }>(
-        sql`select actor_id, count(*)::int as n from journal where actor_type = 'essay' and not rejected and event_type in ('SPELLCHECK_SUCCEEDED', 'SPELLCHECK_FAILED') group by actor_id`,
+        sql`select actor_id, count(*)::int as n from journal where actor_type = 'essay' and not rejected and event_type in ('PHASE_SUCCEEDED', 'PHASE_FAILED') group by actor_id`,
       );
       const requestRows = await rowsOf<{ key: string; n: number }>(
         sql`select key, count(*)::int as n from outbox where topic = ${topicName(ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED)} group by key`,

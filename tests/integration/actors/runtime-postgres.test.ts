@@ -151,7 +151,14 @@ describe('actor runtime on real Postgres', () => {
     const first = newRuntime();
     await first.process([
       essay(id, { resultTimeoutMs: 1000, maxAttempts: 2 }),
-      ev(id, 'init', { type: 'SPELLCHECK_INITIATED', language: 'en', correlationId: null }),
+      ev(id, 'init', {
+        type: 'PHASE_INITIATED',
+        phase: 'spellcheck',
+        language: 'en',
+        correlationId: null,
+        pipeline: ['spellcheck'],
+        retry: false,
+      }),
     ]);
     // "Restart": a new runtime and poller on the same database; the dispatch timer is still armed.
     const second = newRuntime();
@@ -182,7 +189,7 @@ describe('actor runtime on real Postgres', () => {
     }
     // A stale timer event (attempt 1) arriving late is rejected; the state stays.
     const stale = await second.process([
-      ev(id, 'late-timer', { type: 'SPELLCHECK_TIMEOUT', attempt: 1 }),
+      ev(id, 'late-timer', { type: 'PHASE_TIMEOUT', phase: 'spellcheck', attempt: 1 }),
     ]);
     expect(stale.rejected).toBe(1);
     expect((await second.read('essay', id))?.snapshot.value).toBe('spellcheck_failed');

@@ -31,7 +31,14 @@ const initiated = (essay: string): Delivery => ({
   actorType: 'essay',
   actorId: essay,
   eventId: `init-${essay}`,
-  event: { type: 'SPELLCHECK_INITIATED', language: 'en', correlationId: null },
+  event: {
+    type: 'PHASE_INITIATED',
+    phase: 'spellcheck',
+    language: 'en',
+    correlationId: null,
+    pipeline: ['spellcheck'],
+    retry: false,
+  },
 });
 
 describe('ActorRuntime (PGlite)', () => {
@@ -119,7 +126,7 @@ describe('ActorRuntime (PGlite)', () => {
     actorType: 'batch',
     actorId: batch,
     eventId: `done-${essayId}`,
-    event: { type: 'ESSAY_PHASE_CONCLUDED', essayId, outcome: 'success' },
+    event: { type: 'ESSAY_PHASE_CONCLUDED', essayId, phase: 'spellcheck', outcome: 'success' },
   });
 
   it('loads a snapshot of an older machine version through its migrations and stores it as the current one', async () => {
@@ -134,7 +141,15 @@ describe('ActorRuntime (PGlite)', () => {
       version: 7,
       status: 'completed_with_failures',
     });
-    expect(row?.snapshot).toMatchObject({ context: { succeeded: ['e1', 'e3'], failed: ['e2'] } });
+    // Version 3 keeps the essay that failed the phase where a retry finds it.
+    expect(row?.snapshot).toMatchObject({
+      context: {
+        succeeded: ['e1', 'e3'],
+        failed: [],
+        droppedIds: ['e2'],
+        droppedAt: ['spellcheck'],
+      },
+    });
   });
 
   it('refuses a snapshot of a newer machine version with a clear error, and writes nothing', async () => {
@@ -165,7 +180,11 @@ describe('ActorRuntime (PGlite)', () => {
         actorType: 'essay',
         actorId: 'e1',
         eventId: 'x',
-        event: { type: 'SPELLCHECK_SUCCEEDED', correctedTextStorageId: 'c', correctionsMade: 1 },
+        event: {
+          type: 'PHASE_SUCCEEDED',
+          phase: 'spellcheck',
+          result: { correctedTextStorageId: 'c', correctionsMade: 1 },
+        },
       },
     ]);
     expect(r.rejected).toBe(1);
@@ -214,7 +233,11 @@ describe('ActorRuntime (PGlite)', () => {
         actorType: 'essay',
         actorId: 'e1',
         eventId: 'x',
-        event: { type: 'SPELLCHECK_SUCCEEDED', correctedTextStorageId: 'c', correctionsMade: 1 },
+        event: {
+          type: 'PHASE_SUCCEEDED',
+          phase: 'spellcheck',
+          result: { correctedTextStorageId: 'c', correctionsMade: 1 },
+        },
         correlationId: null,
       },
       { ...initiated('nobody'), eventId: 'init-nobody' },
@@ -223,14 +246,14 @@ describe('ActorRuntime (PGlite)', () => {
       (await metricValues(registry, name)).map((v) => [v.labels, v.value]);
     expect(await series('huleedu_actor_transitions_total')).toEqual([
       [{ actor_type: 'essay', event: 'CONTENT_PROVISIONED' }, 1],
-      [{ actor_type: 'essay', event: 'SPELLCHECK_INITIATED' }, 1],
+      [{ actor_type: 'essay', event: 'PHASE_INITIATED' }, 1],
     ]);
     expect(await series('huleedu_actor_duplicate_events_total')).toEqual([
       [{ actor_type: 'essay' }, 1],
     ]);
     expect(await series('huleedu_actor_rejected_events_total')).toEqual([
-      [{ actor_type: 'essay', event: 'SPELLCHECK_SUCCEEDED' }, 1],
-      [{ actor_type: 'essay', event: 'SPELLCHECK_INITIATED' }, 1],
+      [{ actor_type: 'essay', event: 'PHASE_SUCCEEDED' }, 1],
+      [{ actor_type: 'essay', event: 'PHASE_INITIATED' }, 1],
     ]);
     expect(await series('huleedu_actors_active')).toEqual([[{}, 1]]);
     const duration = await metricValues(
@@ -254,7 +277,11 @@ describe('ActorRuntime (PGlite)', () => {
       {
         ...initiated('e1'),
         eventId: 'late',
-        event: { type: 'SPELLCHECK_SUCCEEDED', correctedTextStorageId: 'c', correctionsMade: 1 },
+        event: {
+          type: 'PHASE_SUCCEEDED',
+          phase: 'spellcheck',
+          result: { correctedTextStorageId: 'c', correctionsMade: 1 },
+        },
       },
     ]);
     await expect(
@@ -294,7 +321,7 @@ describe('ActorRuntime (PGlite)', () => {
         actor_id: 'e1',
         seq: 2,
         event_id: 'init-e1',
-        event_type: 'SPELLCHECK_INITIATED',
+        event_type: 'PHASE_INITIATED',
         from_state: 'ready_for_processing',
         to_state: 'awaiting_spellcheck',
         rejected: false,
@@ -364,7 +391,7 @@ describe('ActorRuntime (PGlite)', () => {
         'e1',
         undefined,
         undefined,
-        'SPELLCHECK_INITIATED',
+        'PHASE_INITIATED',
         false,
         'awaiting_spellcheck',
         'active',
@@ -374,7 +401,7 @@ describe('ActorRuntime (PGlite)', () => {
         'e2',
         'loaded',
         'ready_for_processing',
-        'SPELLCHECK_INITIATED',
+        'PHASE_INITIATED',
         false,
         'awaiting_spellcheck',
         'active',
@@ -384,7 +411,7 @@ describe('ActorRuntime (PGlite)', () => {
         'e1',
         undefined,
         undefined,
-        'SPELLCHECK_INITIATED',
+        'PHASE_INITIATED',
         true,
         'awaiting_spellcheck',
         'active',
@@ -456,7 +483,7 @@ describe('ActorRuntime (PGlite)', () => {
         actorType: 'essay',
         actorId: 'e1',
         eventId: 'ok',
-        event: { type: 'DISPATCH_SPELLCHECK' },
+        event: { type: 'DISPATCH_PHASE', phase: 'spellcheck' },
       },
     ]);
     expect(next).toMatchObject({ applied: 1, rejected: 0 });

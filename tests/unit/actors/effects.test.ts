@@ -11,6 +11,7 @@ import {
 import {
   BatchEssaysReadyV1Schema,
   BatchLifecycleStateUpdatedV1Schema,
+  BatchNlpInitiateCommandV1Schema,
   BatchPhaseOutcomeV1Schema,
   BatchSpellcheckInitiateCommandV1Schema,
   decodeEnvelope,
@@ -18,6 +19,7 @@ import {
   makeEnvelope,
   ProcessingEvent,
   SpellcheckRequestedDataV1Schema,
+  TextMetricsRequestedDataV1Schema,
   topicName,
 } from '../../../common-core/index.ts';
 
@@ -48,6 +50,8 @@ describe('requestPhase', () => {
       essays: [{ essay_id: 'e1', text_storage_id: 't1' }],
       language: 'en',
       correlationId: null,
+      retry: false,
+      pipeline: ['spellcheck', 'metrics'],
     };
     const { outbox } = interpretEffects([{ type: 'requestPhase', params }], cause);
     expect(outbox).toHaveLength(1);
@@ -65,8 +69,10 @@ describe('requestPhase', () => {
 
 describe('effect ids', () => {
   const spellcheck = (essayId: string) => ({
-    type: 'requestSpellcheck',
+    type: 'requestPhaseWork',
     params: {
+      phase: 'spellcheck',
+      results: {},
       essayId,
       batchId: 'b1',
       textStorageId: 't1',
@@ -197,10 +203,12 @@ describe('each effect action as its outbox row (the whole envelope)', () => {
     return { row, env };
   };
 
-  it('requestSpellcheck: the spellcheck request of the essay, keyed by it, with its attempt as a header', () => {
+  it('requestPhaseWork (spellcheck): the spellcheck request of the essay, keyed by it, with its attempt as a header', () => {
     const { row, env } = only({
-      type: 'requestSpellcheck',
+      type: 'requestPhaseWork',
       params: {
+        phase: 'spellcheck',
+        results: {},
         essayId: 'e1',
         batchId: 'b1',
         textStorageId: 't1',
@@ -234,6 +242,32 @@ describe('each effect action as its outbox row (the whole envelope)', () => {
     expect(() =>
       decodeEnvelope(Buffer.from(row.payload), SpellcheckRequestedDataV1Schema),
     ).not.toThrow();
+  });
+
+  it("requestPhaseWork (metrics): the text-metrics request reads the spellcheck's corrected text and count", () => {
+    const params = {
+      phase: 'metrics',
+      essayId: 'e1',
+      batchId: 'b1',
+      textStorageId: 't1',
+      language: 'en',
+      attempt: 1,
+      correlationId: null,
+      results: { spellcheck: { correctedTextStorageId: 'c1', correctionsMade: 3 } },
+    };
+    const { row, env } = only({ type: 'requestPhaseWork', params });
+    expect(row.topic).toBe(topicName(ProcessingEvent.ESSAY_NLP_REQUESTED));
+    expect(row.key).toBe('e1');
+    const decoded = decodeEnvelope(Buffer.from(row.payload), TextMetricsRequestedDataV1Schema);
+    expect(decoded.data).toMatchObject({
+      status: 'awaiting_nlp',
+      text_storage_id: 'c1',
+      corrections_made: 3,
+    });
+    expect(env.data).toMatchObject({ event_name: ProcessingEvent.ESSAY_NLP_REQUESTED });
+    // Without spellcheck before it: the text as written, no count.
+    const alone = only({ type: 'requestPhaseWork', params: { ...params, results: {} } });
+    expect(alone.env.data).toMatchObject({ text_storage_id: 't1', corrections_made: null });
   });
 
   it("announceReady: the batch's readiness with its essays, keyed by the batch, the cause's correlation id", () => {
@@ -270,6 +304,7 @@ describe('each effect action as its outbox row (the whole envelope)', () => {
           status: 'completed_with_failures',
           processed,
           failed: ['e2'],
+          nextPhase: 'metrics',
           correlationId: 'c0ffee00-0000-4000-8000-000000000002',
         },
       },
@@ -287,11 +322,12 @@ describe('each effect action as its outbox row (the whole envelope)', () => {
       phase_status: 'completed_with_failures',
       processed_essays: processed,
       failed_essay_ids: ['e2'],
+      next_phase: 'metrics',
     });
     expect(() => decodeEnvelope(Buffer.from(row.payload), BatchPhaseOutcomeV1Schema)).not.toThrow();
   });
 
-  it('requestPhase: the initiate command carries language and retry; a phase other than spellcheck writes nothing', () => {
+  it("requestPhase: the phase's initiate command carries language, retry and the pipeline; an unregistered phase is a programming error", () => {
     const params = {
       batchId: 'b1',
       phase: 'spellcheck',
@@ -299,6 +335,7 @@ describe('each effect action as its outbox row (the whole envelope)', () => {
       language: 'sv',
       retry: true,
       correlationId: null,
+      pipeline: ['spellcheck', 'metrics'],
     };
     const { env } = only({ type: 'requestPhase', params }, cause);
     expect(env.data).toEqual({
@@ -309,10 +346,16 @@ describe('each effect action as its outbox row (the whole envelope)', () => {
       essays_to_process: params.essays,
       language: 'sv',
       retry: true,
+      pipeline: ['spellcheck', 'metrics'],
     });
-    expect(
+    const metrics = only({ type: 'requestPhase', params: { ...params, phase: 'metrics' } }, cause);
+    expect(metrics.row.topic).toBe(topicName(ProcessingEvent.BATCH_NLP_INITIATE_COMMAND));
+    expect(() =>
+      decodeEnvelope(Buffer.from(metrics.row.payload), BatchNlpInitiateCommandV1Schema),
+    ).not.toThrow();
+    expect(() =>
       interpretEffects([{ type: 'requestPhase', params: { ...params, phase: 'nlp' } }], cause),
-    ).toEqual({ outbox: [], timersSet: [], timersCancelled: [] });
+    ).toThrow('no registered phase nlp');
   });
 
   it('timers are set and cancelled in order; built-in actions write nothing', () => {

@@ -13,7 +13,7 @@ function fakes() {
     timerKey: 'spellcheck-dispatch',
     seq: 2,
     dueAt: new Date(0),
-    event: { type: 'DISPATCH_SPELLCHECK' },
+    event: { type: 'DISPATCH_PHASE', phase: 'spellcheck' },
   };
   const processed: Delivery[][] = [];
   let polls = 0;
@@ -41,7 +41,7 @@ describe('timer poller', () => {
           actorType: 'essay',
           actorId: 'essay-1',
           eventId: 'timer:spellcheck-dispatch:2',
-          event: { type: 'DISPATCH_SPELLCHECK' },
+          event: { type: 'DISPATCH_PHASE', phase: 'spellcheck' },
           firedTimer: { timerKey: 'spellcheck-dispatch', seq: 2 },
         },
       ],

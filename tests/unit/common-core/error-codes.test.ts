@@ -18,6 +18,7 @@ const SOURCE_DIRS = [
   'deploy',
   'machines',
   'messaging',
+  'phases',
   'services',
   'scripts',
 ];

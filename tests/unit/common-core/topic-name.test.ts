@@ -24,6 +24,10 @@ const EXPECTED: Record<string, string> = {
   'batch.cancel.command': 'huleedu.els.batch.cancel.command.v1',
   'batch.retry.command': 'huleedu.els.batch.retry.command.v1',
   'batch.lifecycle.state.updated': 'huleedu.batch.lifecycle.state.updated.v1',
+  // The text-metrics phase (the original platform's NLP events).
+  'batch.nlp.initiate.command': 'huleedu.els.nlp.initiate.command.v1',
+  'essay.nlp.requested': 'huleedu.essay.nlp.requested.v1',
+  'essay.nlp.result.received': 'huleedu.essay.nlp.completed.v1',
 };
 
 /** The table in topicName()'s doc comment, as event -> topic. */

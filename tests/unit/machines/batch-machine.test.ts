@@ -27,9 +27,10 @@ const prov = (id: string): BatchEvent => ({
   essayId: id,
   textStorageId: `t-${id}`,
 });
-const done = (id: string, outcome: 'success' | 'failed'): BatchEvent => ({
+const done = (id: string, outcome: 'success' | 'failed', phase = 'spellcheck'): BatchEvent => ({
   type: 'ESSAY_PHASE_CONCLUDED',
   essayId: id,
+  phase,
   outcome,
 });
 const initiate: BatchEvent = { type: 'PHASE_INITIATED', phase: 'spellcheck', correlationId: null };
@@ -65,6 +66,7 @@ describe('batch machine', () => {
         language: 'sv',
         correlationId: null,
         retry: false,
+        pipeline: ['spellcheck'],
       },
     });
   });
@@ -143,6 +145,7 @@ describe('batch machine', () => {
           language: 'en',
           correlationId: null,
           retry: false,
+          pipeline: ['spellcheck'],
         },
       },
     ]);
@@ -166,5 +169,109 @@ describe('batch machine', () => {
       ],
       failed: ['e2'],
     });
+  });
+});
+
+describe('batch machine: a pipeline of phases', () => {
+  const twoPhases: BatchEvent = { ...registered, pipeline: ['spellcheck', 'metrics'] };
+  const ready = [twoPhases, prov('e1'), prov('e2'), prov('e3'), initiate];
+  const requested = (effects: { type: string; params: unknown }[]) =>
+    effects
+      .filter((e) => e.type === 'requestPhase')
+      .map((e) => {
+        const p = e.params as { phase: string; essays: { essay_id: string }[]; retry: boolean };
+        return { phase: p.phase, essays: p.essays.map((x) => x.essay_id), retry: p.retry };
+      });
+  const outcomes = (effects: { type: string; params: unknown }[]) =>
+    effects
+      .filter((e) => e.type === 'announceOutcome')
+      .map((e) => {
+        const p = e.params as { phase: string; status: string; failed: string[] };
+        return [p.phase, p.status, p.failed];
+      });
+
+  it("announces each phase's outcome and runs the next phase for the essays that passed", () => {
+    const { state, effects } = run([
+      ...ready,
+      done('e2', 'failed'),
+      done('e1', 'success'),
+      done('e3', 'success'),
+      done('e3', 'success', 'metrics'),
+      done('e1', 'success', 'metrics'),
+    ]);
+    expect(requested(effects)).toEqual([
+      { phase: 'spellcheck', essays: ['e1', 'e2', 'e3'], retry: false },
+      { phase: 'metrics', essays: ['e1', 'e3'], retry: false },
+    ]);
+    expect(outcomes(effects)).toEqual([
+      ['spellcheck', 'completed_with_failures', ['e2']],
+      ['metrics', 'completed_successfully', []],
+    ]);
+    // e2 left the pipeline at spellcheck: the batch completed with failures.
+    expect(state.value).toBe('completed_with_failures');
+    expect(state.context).toMatchObject({ droppedIds: ['e2'], droppedAt: ['spellcheck'] });
+    // Each command tells the essays the whole pipeline (so they know their last phase).
+    for (const e of effects.filter((x) => x.type === 'requestPhase'))
+      expect((e.params as { pipeline: string[] }).pipeline).toEqual(['spellcheck', 'metrics']);
+  });
+
+  it('ignores a result of another phase, and concludes at once when no essay passed a phase', () => {
+    const { state, effects } = run([
+      ...ready,
+      done('e1', 'success', 'metrics'),
+      done('e1', 'failed'),
+      done('e2', 'failed'),
+      done('e3', 'failed'),
+    ]);
+    expect(state.value).toBe('failed_critically');
+    expect(requested(effects).map((r) => r.phase)).toEqual(['spellcheck']);
+    expect(outcomes(effects)).toEqual([['spellcheck', 'failed_critically', ['e1', 'e2', 'e3']]]);
+  });
+
+  it("a teacher's retry takes each failed essay up again from the phase it failed", () => {
+    const { state, effects } = run([
+      ...ready,
+      done('e1', 'failed'),
+      done('e2', 'success'),
+      done('e3', 'success'),
+      done('e2', 'success', 'metrics'),
+      done('e3', 'failed', 'metrics'),
+      { type: 'RETRY_REQUESTED', correlationId: null },
+      done('e1', 'success'),
+      done('e1', 'success', 'metrics'),
+      done('e3', 'success', 'metrics'),
+    ]);
+    expect(requested(effects)).toEqual([
+      { phase: 'spellcheck', essays: ['e1', 'e2', 'e3'], retry: false },
+      { phase: 'metrics', essays: ['e2', 'e3'], retry: false },
+      // The retry: e1 from spellcheck; then e1 and e3 (which failed metrics) through metrics.
+      { phase: 'spellcheck', essays: ['e1'], retry: true },
+      { phase: 'metrics', essays: ['e1', 'e3'], retry: true },
+    ]);
+    expect(outcomes(effects)).toEqual([
+      ['spellcheck', 'completed_with_failures', ['e1']],
+      ['metrics', 'completed_with_failures', ['e3']],
+      ['spellcheck', 'completed_successfully', []],
+      ['metrics', 'completed_successfully', []],
+    ]);
+    expect(state.value).toBe('completed_successfully');
+    expect(state.context).toMatchObject({ droppedIds: [], droppedAt: [], retryRound: false });
+  });
+
+  it('a retry of essays that failed only a later phase starts at that phase', () => {
+    const { state, effects } = run([
+      ...ready,
+      done('e1', 'success'),
+      done('e2', 'success'),
+      done('e3', 'success'),
+      done('e1', 'success', 'metrics'),
+      done('e2', 'success', 'metrics'),
+      done('e3', 'failed', 'metrics'),
+      { type: 'RETRY_REQUESTED', correlationId: null },
+      done('e3', 'failed', 'metrics'),
+    ]);
+    expect(requested(effects).at(-1)).toEqual({ phase: 'metrics', essays: ['e3'], retry: true });
+    expect(state.value).toBe('completed_with_failures');
+    expect(state.context).toMatchObject({ droppedIds: ['e3'], droppedAt: ['metrics'] });
   });
 });

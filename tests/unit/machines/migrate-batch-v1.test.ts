@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type AnyMachineSnapshot, transition } from 'xstate';
 import { migrateBatchV1 } from '../../../machines/batch/migrate-batch-v1.ts';
+import { migrateBatchV2 } from '../../../machines/batch/migrate-batch-v2.ts';
 import { type BatchContext, batchMachine } from '../../../machines/index.ts';
 import { batchSnapshotV1 } from '../../helpers/batch-v1.ts';
 
@@ -38,7 +39,7 @@ describe('batch snapshot migration 1 -> 2', () => {
   });
 
   it('a migrated snapshot goes on where it stopped: the outcome counts the result from before', () => {
-    const { value, context } = migrateBatchV1(batchSnapshotV1('b'));
+    const { value, context } = migrateBatchV2(migrateBatchV1(batchSnapshotV1('b')));
     let state = batchMachine.resolveState({
       value,
       context: context as unknown as BatchContext,
@@ -48,6 +49,7 @@ describe('batch snapshot migration 1 -> 2', () => {
       const [next, actions] = transition(batchMachine, state, {
         type: 'ESSAY_PHASE_CONCLUDED',
         essayId,
+        phase: 'spellcheck',
         outcome: 'success',
       });
       state = next;
@@ -65,6 +67,7 @@ describe('batch snapshot migration 1 -> 2', () => {
           { essay_id: 'e3', text_storage_id: 't-e3' },
         ],
         failed: ['e2'],
+        nextPhase: null,
         correlationId: 'c-1',
       },
     ]);

@@ -86,19 +86,25 @@ describe('StatelyInspector: the durable runtime in the XState inspector', () => 
       const { runtime, repository } = await runtimeWith(server.url);
       await runtime.process([
         provisioned('e1'),
-        event('e1', 'SPELLCHECK_INITIATED', { language: 'en', correlationId: null }),
+        event('e1', 'PHASE_INITIATED', {
+          phase: 'spellcheck',
+          language: 'en',
+          correlationId: null,
+          pipeline: ['spellcheck'],
+          retry: false,
+        }),
       ]);
       // Refused: the state does not take it; reported with the unchanged snapshot.
-      await runtime.process([event('e1', 'PIPELINE_CONCLUDED')]);
+      await runtime.process([event('e1', 'PHASE_CONCLUDED', { phase: 'spellcheck' })]);
       await waitFor('5 inspection events', () => server.got.length >= 7);
       expect(server.got.map((m) => [m.type, m.sessionId, m.event?.type])).toEqual([
         ['@xstate.actor', 'essay:e1', undefined],
         ['@xstate.event', 'essay:e1', 'CONTENT_PROVISIONED'],
         ['@xstate.snapshot', 'essay:e1', 'CONTENT_PROVISIONED'],
-        ['@xstate.event', 'essay:e1', 'SPELLCHECK_INITIATED'],
-        ['@xstate.snapshot', 'essay:e1', 'SPELLCHECK_INITIATED'],
-        ['@xstate.event', 'essay:e1', 'PIPELINE_CONCLUDED'],
-        ['@xstate.snapshot', 'essay:e1', 'PIPELINE_CONCLUDED'],
+        ['@xstate.event', 'essay:e1', 'PHASE_INITIATED'],
+        ['@xstate.snapshot', 'essay:e1', 'PHASE_INITIATED'],
+        ['@xstate.event', 'essay:e1', 'PHASE_CONCLUDED'],
+        ['@xstate.snapshot', 'essay:e1', 'PHASE_CONCLUDED'],
       ]);
       const actor = server.got[0] as Received;
       expect(actor.name).toBe('essay');
@@ -131,7 +137,13 @@ describe('StatelyInspector: the durable runtime in the XState inspector', () => 
         observer: other,
       });
       await loaded.process([
-        event('e2', 'SPELLCHECK_INITIATED', { language: 'en', correlationId: null }),
+        event('e2', 'PHASE_INITIATED', {
+          phase: 'spellcheck',
+          language: 'en',
+          correlationId: null,
+          pipeline: ['spellcheck'],
+          retry: false,
+        }),
       ]);
       await waitFor('the second host reports', () => server.got.length >= 6);
       other.stop();

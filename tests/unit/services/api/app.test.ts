@@ -13,6 +13,7 @@ import {
   topicName,
 } from '../../../../common-core/index.ts';
 import { type Database, openDatabase, tables } from '../../../../db/index.ts';
+import { MACHINE_DEFINITIONS } from '../../../../machines/index.ts';
 import { buildApiApp } from '../../../../services/api/app.ts';
 import { apiTestDeps } from '../../../helpers/api-deps.ts';
 import { makeDocx, makePdf } from '../../../helpers/documents.ts';
@@ -24,11 +25,17 @@ const T1 = token('teacher-1');
 const T2 = token('teacher-2');
 
 /** An actor row as the lifecycle host would have stored it (version 5). */
-const snapshot = (actorType: string, actorId: string, status: string, context: object) => ({
+const snapshot = (
+  actorType: 'essay' | 'batch',
+  actorId: string,
+  status: string,
+  context: object,
+  machineVersion = MACHINE_DEFINITIONS[actorType].version,
+) => ({
   actorType,
   actorId,
   machineId: actorType,
-  machineVersion: 1,
+  machineVersion,
   snapshot: { value: status, context },
   version: 5,
   status,
@@ -181,7 +188,8 @@ describe('api', () => {
         batch_id: body.batch_id,
         essay_ids: body.essays.map((e: { essay_id: string }) => e.essay_id),
         course_code: 'ENG5',
-        pipeline: ['spellcheck'],
+        // Without a pipeline in the request: every registered phase, in order.
+        pipeline: ['spellcheck', 'metrics'],
       });
       const prov = decodeEnvelope(
         published[1]?.value as Uint8Array,
@@ -379,13 +387,16 @@ describe('api', () => {
       texts.set(fixedId, 'I has a typo here.');
       await database.db.insert(tables.actorSnapshots).values([
         snapshot('batch', created.batch_id, 'completed_successfully', {}),
-        snapshot('essay', a?.essay_id as string, 'essay_all_processing_completed', {
-          correctionsMade: 1,
-          correctedTextStorageId: fixedId,
-          error: null,
-        }),
+        // Stored by essay machine version 1 (before phases): read through its migration.
+        snapshot(
+          'essay',
+          a?.essay_id as string,
+          'essay_all_processing_completed',
+          { correctionsMade: 1, correctedTextStorageId: fixedId, error: null },
+          1,
+        ),
         snapshot('essay', b?.essay_id as string, 'spellchecking_in_progress', {
-          correctionsMade: null,
+          results: {},
           error: null,
         }),
       ]);
@@ -403,7 +414,13 @@ describe('api', () => {
         counts: { essay_all_processing_completed: 1, spellchecking_in_progress: 1 },
         completion_percentage: 50,
       });
-      expect(view.essays[0]).toMatchObject({ name: 'a.txt', corrections_made: 1 });
+      expect(view.essays[0]).toMatchObject({
+        name: 'a.txt',
+        corrections_made: 1,
+        // Each phase's result, by phase: what the lifecycle keeps on the essay.
+        results: { spellcheck: { correctedTextStorageId: fixedId, correctionsMade: 1 } },
+      });
+      expect(view.essays[1].results).toEqual({});
       const essay = (
         await app.inject({
           method: 'GET',
@@ -429,15 +446,25 @@ describe('api', () => {
       const [a, b] = created.essays as { essay_id: string }[];
       const fixedId = 'e'.repeat(32);
       texts.set(fixedId, 'I has a typo here.');
+      const metrics = {
+        words: 5,
+        sentences: 1,
+        mean_sentence_length: 5,
+        lexical_diversity: 5,
+        readability_grade: 0.52,
+        spelling_error_rate: 20,
+      };
       await database.db.insert(tables.actorSnapshots).values([
         snapshot('batch', created.batch_id, 'completed_with_failures', {}),
         snapshot('essay', a?.essay_id as string, 'essay_all_processing_completed', {
-          correctionsMade: 1,
-          correctedTextStorageId: fixedId,
+          results: {
+            spellcheck: { correctedTextStorageId: fixedId, correctionsMade: 1 },
+            metrics,
+          },
           error: null,
         }),
         snapshot('essay', b?.essay_id as string, 'essay_partially_processed_with_failures', {
-          correctionsMade: null,
+          results: {},
           error: { code: 'HULEEDU_RETRIES_EXHAUSTED', message: 'content service down' },
         }),
       ]);
@@ -467,8 +494,19 @@ describe('api', () => {
       const csv = await get('csv');
       expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
       expect(csv.body.split('\r\n')[1]).toBe(
-        `a.txt,${a?.essay_id},essay_all_processing_completed,8,12,tpyo,typo,spelling,`,
+        `a.txt,${a?.essay_id},essay_all_processing_completed,8,12,tpyo,typo,spelling,,5,1,5,5,0.52,20`,
       );
+      expect(json.essays[0].figures).toEqual([
+        expect.objectContaining({
+          phase: 'metrics',
+          title: 'Text metrics',
+          figures: expect.arrayContaining([
+            { key: 'words', label: 'Words', short: 'words', value: 5, shown: '5' },
+          ]),
+        }),
+      ]);
+      expect(json.essays[1].figures).toEqual([]);
+      expect(html.body).toContain('<dt>Spelling errors per 100 words</dt><dd>20.0</dd>');
       expect((await get('pdf')).statusCode).toBe(400);
       expect((await get('html', token('someone-else'))).statusCode).toBe(404);
     });
