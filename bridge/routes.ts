@@ -7,6 +7,7 @@ import {
   parseOrThrow,
   topicName,
 } from '../common-core/index.ts';
+import { PHASES } from '../phases/index.ts';
 
 /** How a NATS -> Kafka route derives the Kafka key of a message. */
 const KeySource = z.discriminatedUnion('from', [
@@ -56,7 +57,9 @@ export function defaultRoutes(stream = 'HULEEDU'): Routes {
   const inbound = [
     ProcessingEvent.BATCH_ESSAYS_REGISTERED,
     ProcessingEvent.ESSAY_CONTENT_PROVISIONED,
-    ProcessingEvent.BATCH_SPELLCHECK_INITIATE_COMMAND,
+    // Each registered phase's command: the edge may start a phase (the original platform's
+    // orchestrator does).
+    ...PHASES.map((p) => p.initiate.event),
     ProcessingEvent.BATCH_CANCEL_COMMAND,
     ProcessingEvent.BATCH_RETRY_COMMAND,
   ];

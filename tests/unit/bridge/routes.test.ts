@@ -124,6 +124,7 @@ describe('bridge routes', () => {
       ProcessingEvent.BATCH_ESSAYS_REGISTERED,
       ProcessingEvent.ESSAY_CONTENT_PROVISIONED,
       ProcessingEvent.BATCH_SPELLCHECK_INITIATE_COMMAND,
+      ProcessingEvent.BATCH_NLP_INITIATE_COMMAND,
       ProcessingEvent.BATCH_CANCEL_COMMAND,
       ProcessingEvent.BATCH_RETRY_COMMAND,
     ].map(topicName);
