@@ -193,8 +193,8 @@ describe('distributed platform through the api (npm run stack)', () => {
       Number(first.at(-1)?.id),
     );
     const changes = [...first, ...rest].filter((e) => e.event === 'essay_status');
-    // Five transitions per essay, each seen once.
-    expect(changes).toHaveLength(15);
+    // Eight transitions per essay (both phases), each seen once.
+    expect(changes).toHaveLength(24);
   });
 
   it("huleedu submit uploads a folder, follows it and writes the corrected texts and the teacher's report", async () => {
@@ -247,7 +247,7 @@ describe('distributed platform through the api (npm run stack)', () => {
           idempotencyKey: null,
           courseCode: null,
           language: 'en',
-          pipeline: ['spellcheck'],
+          pipeline: ['spellcheck', 'metrics'],
           essayCount: 20,
           correlationId: randomUUID(),
         },
