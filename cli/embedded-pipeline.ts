@@ -65,7 +65,9 @@ export interface EmbeddedOptions {
   spellCheck: SpellCheckFn;
   timeoutMs?: number;
   logger?: Logger;
-  /** Told how many essays the spell checker has finished, after each one. */
+  /** The phases to run, in order; default every registered phase. */
+  pipeline?: readonly string[];
+  /** Told how many essays the first phase has finished, after each one. */
   onProgress?: (done: number, total: number) => void;
   /** Told of every committed actor step (`--inspect`: the XState inspector). */
   observer?: RuntimeObserver;
@@ -130,7 +132,7 @@ export async function runEmbeddedBatch(options: EmbeddedOptions): Promise<Embedd
   // No cap by default: the run ends when the batch does. An essay that cannot be processed
   // fails on its own (its result timeout, then its attempts), so the batch always concludes.
   using deadline = timeLimit(batchId, options.timeoutMs);
-  await registerBatch(platform.publisher, plan);
+  await registerBatch(platform.publisher, plan, options.pipeline ?? DEFAULT_PIPELINE);
   await provisionEssays(platform.publisher, options, plan);
   const concluded = await Promise.race([outcome.concluded, deadline.expired]);
   const essays = await collectReports(platform.host, options.store, plan, deadline.expired);
@@ -167,7 +169,10 @@ async function startPlatform(options: EmbeddedOptions) {
     outboxRetainSentMs: 0,
     ...(options.observer ? { observer: options.observer } : {}),
   });
-  let checked = 0;
+  // Progress: the spell checker's results (the first phase when it runs), else the metrics'.
+  let done = 0;
+  const progress = () => options.onProgress?.(++done, options.essays.length);
+  const spellcheckRuns = (options.pipeline ?? DEFAULT_PIPELINE).includes('spellcheck');
   const worker = await startWorker({
     bus,
     content: localContent(options.store),
@@ -179,7 +184,7 @@ async function startPlatform(options: EmbeddedOptions) {
     // Larger chunks than the distributed default (64): one publish and one lifecycle batch per
     // 256 results. bench:embedded, 5,000 essays: ~310 -> ~400 essays/s.
     maxBatchSize: 256,
-    onPublished: () => options.onProgress?.(++checked, options.essays.length),
+    onPublished: () => (spellcheckRuns ? progress() : undefined),
   });
   const metrics = await startMetricsWorker({
     bus,
@@ -189,6 +194,7 @@ async function startPlatform(options: EmbeddedOptions) {
     logger,
     registry: new Registry(),
     maxBatchSize: 256,
+    onPublished: () => (spellcheckRuns ? undefined : progress()),
   });
   const publisher = await bus.publisher();
   return {
@@ -254,7 +260,11 @@ function timeLimit(batchId: string, timeoutMs = Number.POSITIVE_INFINITY) {
   return { expired, [Symbol.dispose]: () => clearTimeout(timer) };
 }
 
-async function registerBatch(publisher: MessagePublisher, plan: BatchPlan): Promise<void> {
+async function registerBatch(
+  publisher: MessagePublisher,
+  plan: BatchPlan,
+  pipeline: readonly string[],
+): Promise<void> {
   const registered = makeEnvelope({
     event: ProcessingEvent.BATCH_ESSAYS_REGISTERED,
     sourceService: 'huleedu-cli',
@@ -268,7 +278,7 @@ async function registerBatch(publisher: MessagePublisher, plan: BatchPlan): Prom
       essay_ids: plan.essays.map((e) => e.essayId),
       course_code: null,
       language: 'en',
-      pipeline: [...DEFAULT_PIPELINE],
+      pipeline: [...pipeline],
     },
   });
   await publisher.publish([

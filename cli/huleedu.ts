@@ -24,8 +24,9 @@ import { packageVersion } from './version.ts';
 
 const USAGE = `usage:
   huleedu process <folder> [--out DIR] [--format html|json|csv] [--data DIR] [--json]
-                          [--timeout SECONDS] [--inspect ws://…]
-                          spellcheck a folder of .txt essays with no servers (memory bus, PGlite);
+                          [--timeout SECONDS] [--inspect ws://…] [--pipeline spellcheck,metrics]
+                          spellcheck and measure a folder of .txt essays with no servers (memory
+                          bus, PGlite); --pipeline picks the phases, in order (default: all);
                           with --out, the corrected texts and report.html (or .json, .csv)
   huleedu suggest [--top N]
                           words on stdin, one per line -> the word and TAB-separated suggestions

@@ -12,7 +12,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { StatelyInspector } from '../actors/inspect/index.ts';
 import { ensurePgliteTemplate } from '../db/index.ts';
-import { briefFigures } from '../phases/index.ts';
+import { briefFigures, DEFAULT_PIPELINE, PHASES } from '../phases/index.ts';
 import { decodeText } from '../services/api/essay-input.ts';
 import { FsContentStore } from '../services/content/store/fs-store.ts';
 import {
@@ -39,10 +39,12 @@ export interface ProcessArgs {
   inspect: string | undefined;
   /** Give up after this many seconds; none by default (the run ends when the batch does). */
   timeoutS: number | undefined;
+  /** The phases to run, in order; default every registered phase. */
+  pipeline: string[];
 }
 
 export const PROCESS_USAGE =
-  'huleedu process <folder|file.txt> [--out DIR] [--format html|json|csv] [--data DIR] [--json] [--timeout SECONDS] [--inspect ws://…]';
+  'huleedu process <folder|file.txt> [--out DIR] [--format html|json|csv] [--data DIR] [--json] [--timeout SECONDS] [--inspect ws://…] [--pipeline spellcheck,metrics]';
 
 /**
  * Parse `process <folder|file> [--out DIR] [--data DIR] [--json]` and check it before any
@@ -61,8 +63,15 @@ export function parseProcessArgs(argv: readonly string[]): ProcessArgs {
       format: { type: 'string', default: 'html' },
       inspect: { type: 'string' },
       timeout: { type: 'string' },
+      pipeline: { type: 'string', default: DEFAULT_PIPELINE.join(',') },
     },
   });
+  const pipeline = values.pipeline.split(',').map((p) => p.trim());
+  const known = PHASES.map((p) => p.name);
+  if (pipeline.some((p) => !known.includes(p)) || new Set(pipeline).size < pipeline.length)
+    throw new UsageError(
+      `--pipeline lists phases, each once, from: ${known.join(', ')}; usage: ${PROCESS_USAGE}`,
+    );
   const timeoutS = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutS !== undefined && !(Number.isFinite(timeoutS) && timeoutS > 0))
     throw new UsageError(`--timeout takes a number of seconds; usage: ${PROCESS_USAGE}`);
@@ -92,6 +101,7 @@ export function parseProcessArgs(argv: readonly string[]): ProcessArgs {
     format,
     inspect: values.inspect,
     timeoutS,
+    pipeline,
   };
 }
 
@@ -240,6 +250,7 @@ export async function processCommand(
     spellCheck: spellCheckWith(new SpellingEngine()),
     onProgress: (done, total) => bar?.update(done, done === total),
     ...(args.timeoutS ? { timeoutMs: args.timeoutS * 1000 } : {}),
+    pipeline: args.pipeline,
   });
   bar?.finish();
   if (inspector) {

@@ -26,6 +26,8 @@ export interface MetricsWorkerDeps {
   maxBatchSize?: number;
   /** Requests of a chunk in flight at once (their content fetches overlap); default 16. */
   concurrency?: number;
+  /** Told of every result published (embedded progress). */
+  onPublished?: (essayId: string) => void;
 }
 
 /** A running worker: its consumer and the publisher of results. */
@@ -75,6 +77,7 @@ export async function startMetricsWorker(deps: MetricsWorkerDeps): Promise<Metri
       );
       for (const m of measured) {
         results.inc({ outcome: m.ok ? 'success' : 'failed' });
+        deps.onPublished?.(m.essayId);
         deps.logger.info(
           {
             essay_id: m.essayId,

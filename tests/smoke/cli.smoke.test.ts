@@ -89,6 +89,8 @@ describe('huleedu: arguments as users expect', () => {
       [['process', essays, '--out', essays], /is the input folder/],
       [['process', join(dir, 'nowhere')], /does not exist/],
       [['process', essays, '--timeout', 'soon'], /--timeout takes a number of seconds/],
+      [['process', essays, '--pipeline', 'nlp'], /--pipeline lists phases, each once/],
+      [['process', essays, '--pipeline', 'metrics,metrics'], /--pipeline lists phases, each once/],
       [['process'], /usage: huleedu process/],
       [['spell'], /usage: huleedu spell/],
       [['suggest', '--top', 'x'], /usage: huleedu suggest/],

@@ -123,16 +123,31 @@ describe('huleedu process (embedded mode)', () => {
         join(input, 'c-utf8.txt'),
         'The caf\u00e9 near our school is my favorit place.',
       );
+      // Spellcheck alone (--pipeline): the original platform's one phase.
       const r = huleedu(
-        ['process', input, '--out', join(dir, 'out'), '--data', join(dir, 'data'), '--json'],
+        [
+          'process',
+          input,
+          '--out',
+          join(dir, 'out'),
+          '--data',
+          join(dir, 'data'),
+          '--json',
+          '--pipeline',
+          'spellcheck',
+        ],
         { timeoutMs: 120_000 },
       );
       expect(r.stderr).toContain('skipped a-latin1.txt: it is not UTF-8 text');
       expect(r.stderr).toContain('skipped b-binary.txt');
       const report = JSON.parse(r.stdout.trim().split('\n').at(-1) as string) as {
-        essays: { name: string }[];
+        phases: { phase: string }[];
+        essays: { name: string; status: string; results: Record<string, unknown> }[];
       };
       expect(report.essays.map((e) => e.name)).toEqual(['c-utf8.txt']);
+      expect(report.phases.map((p) => p.phase)).toEqual(['spellcheck']);
+      expect(report.essays[0]?.status).toBe('essay_all_processing_completed');
+      expect(Object.keys(report.essays[0]?.results ?? {})).toEqual(['spellcheck']);
       expect(readFileSync(join(dir, 'out', 'c-utf8.txt'), 'utf8')).toBe(
         'The caf\u00e9 near our school is my favorite place.',
       );
