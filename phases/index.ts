@@ -1,4 +1,5 @@
 // Public entry of the processing phases: what each phase is to the lifecycle (pure, no I/O).
+import { HuleEduError } from '../common-core/index.ts';
 import { METRICS_PHASE } from './metrics/metrics-phase.ts';
 import type { PhaseModule } from './phase-module.ts';
 import { SPELLCHECK_PHASE } from './spellcheck/spellcheck-phase.ts';
@@ -13,6 +14,16 @@ export const PHASES: readonly PhaseModule[] = [SPELLCHECK_PHASE, METRICS_PHASE];
 
 /** The pipeline a batch runs when it names none: every registered phase, in order. */
 export const DEFAULT_PIPELINE: readonly string[] = PHASES.map((p) => p.name);
+
+/**
+ * The registered phase of a name, for effects of machines built from the same list: a name
+ * that is not registered is a programming error.
+ */
+export function requirePhase(name: string): PhaseModule {
+  const phase = phaseNamed(name);
+  if (!phase) throw new HuleEduError('HULEEDU_INTERNAL', `no registered phase ${name}`);
+  return phase;
+}
 
 /** The phase of a name, or undefined. */
 export function phaseNamed(name: string): PhaseModule | undefined {
@@ -63,13 +74,9 @@ export function briefFigures(results: Readonly<Record<string, unknown>> | undefi
     .join(', ');
 }
 
-/** Every presented figure's column name (`<phase>.<key>`), in phase order: the CSV's extra columns. */
-export function presentedColumns(): { phase: string; key: string; column: string }[] {
+/** Every presented figure, in phase order: the CSV's extra columns, named by their keys. */
+export function presentedColumns(): { phase: string; key: string }[] {
   return PHASES.flatMap((phase) =>
-    (phase.presentation?.figures ?? []).map((f) => ({
-      phase: phase.name,
-      key: f.key,
-      column: f.key,
-    })),
+    (phase.presentation?.figures ?? []).map((f) => ({ phase: phase.name, key: f.key })),
   );
 }

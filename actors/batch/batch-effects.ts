@@ -5,7 +5,7 @@ import type {
   AnnounceReadyParams,
   RequestPhaseParams,
 } from '../../machines/index.ts';
-import { phaseNamed } from '../../phases/index.ts';
+import { requirePhase } from '../../phases/index.ts';
 import { outboxRow } from '../lifecycle/outbox-row.ts';
 import {
   causedId,
@@ -20,56 +20,36 @@ import {
  */
 export const BATCH_EFFECTS: EffectInterpreter = {
   rows(action, cause, nextEventId) {
+    const p = action.params as { batchId: string; correlationId: string | null };
+    const row = (event: ProcessingEvent, data: Record<string, unknown>) => [
+      batchRow(
+        event,
+        p.batchId,
+        nextEventId(),
+        cause.timestamp,
+        p.correlationId ?? cause.correlationId,
+        data,
+      ),
+    ];
     switch (action.type) {
-      case 'announceReady': {
-        const p = action.params as AnnounceReadyParams;
-        return [
-          batchRow(
-            ProcessingEvent.BATCH_ESSAYS_READY,
-            p.batchId,
-            nextEventId(),
-            cause.timestamp,
-            p.correlationId ?? cause.correlationId,
-            {
-              ready_essays: p.essays,
-            },
-          ),
-        ];
-      }
+      case 'announceReady':
+        return row(ProcessingEvent.BATCH_ESSAYS_READY, {
+          ready_essays: (p as AnnounceReadyParams).essays,
+        });
       case 'requestPhase': {
-        const p = action.params as RequestPhaseParams;
-        const phase = phaseNamed(p.phase);
         // Registrations name registered phases only (others are refused as poison).
-        if (!phase) throw new Error(`batch ${p.batchId}: no registered phase ${p.phase}`);
-        return [
-          batchRow(
-            phase.initiate.event,
-            p.batchId,
-            nextEventId(),
-            cause.timestamp,
-            p.correlationId ?? cause.correlationId,
-            phase.initiate.build(p),
-          ),
-        ];
+        const phase = requirePhase((p as RequestPhaseParams).phase);
+        return row(phase.initiate.event, phase.initiate.build(p as RequestPhaseParams));
       }
       case 'announceOutcome': {
-        const p = action.params as AnnounceOutcomeParams;
-        return [
-          batchRow(
-            ProcessingEvent.ELS_BATCH_PHASE_OUTCOME,
-            p.batchId,
-            nextEventId(),
-            cause.timestamp,
-            p.correlationId ?? cause.correlationId,
-            {
-              phase_name: p.phase,
-              phase_status: p.status,
-              processed_essays: p.processed,
-              failed_essay_ids: p.failed,
-              next_phase: p.nextPhase,
-            },
-          ),
-        ];
+        const o = p as AnnounceOutcomeParams;
+        return row(ProcessingEvent.ELS_BATCH_PHASE_OUTCOME, {
+          phase_name: o.phase,
+          phase_status: o.status,
+          processed_essays: o.processed,
+          failed_essay_ids: o.failed,
+          next_phase: o.nextPhase,
+        });
       }
       default:
         return NO_ROWS;

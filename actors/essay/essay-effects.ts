@@ -1,7 +1,7 @@
 import { ProcessingEvent, topicName } from '../../common-core/index.ts';
 import type { OutboxRow } from '../../db/index.ts';
 import type { RequestPhaseWorkParams } from '../../machines/index.ts';
-import { phaseNamed } from '../../phases/index.ts';
+import { requirePhase } from '../../phases/index.ts';
 import { outboxRow, SOURCE_SERVICE } from '../lifecycle/outbox-row.ts';
 import {
   causedId,
@@ -18,9 +18,8 @@ export const ESSAY_EFFECTS: EffectInterpreter = {
   rows(action, cause, nextEventId) {
     if (action.type !== 'requestPhaseWork') return NO_ROWS;
     const p = action.params as RequestPhaseWorkParams;
-    const phase = phaseNamed(p.phase);
-    // The machine is built from the same phases: an unknown one is a programming error.
-    if (!phase) throw new Error(`essay ${p.essayId}: no registered phase ${p.phase}`);
+    // The machine is built from the same phases.
+    const phase = requirePhase(p.phase);
     return [
       outboxRow(
         phase.request.event,

@@ -118,12 +118,36 @@ function nextPhase(context: BatchContext): string | null {
   return at < 0 ? null : (context.pipeline[at + 1] ?? null);
 }
 
-/** The essays that take part in `phase`: those that passed the one before, and those retried from it. */
-function participantsOf(context: BatchContext, phase: string, passed: readonly string[]): string[] {
-  const retried = context.droppedIds.filter((_, i) => context.droppedAt[i] === phase);
-  const taking = new Set([...passed, ...retried]);
-  // In the registered order.
-  return (context.expectedEssayIds ?? []).filter((id) => taking.has(id));
+/** The dropped essays with the current phase's failed ones added (they leave the pipeline there). */
+function withFailedDropped(context: BatchContext): Pick<BatchContext, 'droppedIds' | 'droppedAt'> {
+  return {
+    droppedIds: [...context.droppedIds, ...context.failed],
+    droppedAt: [...context.droppedAt, ...context.failed.map(() => context.phase ?? '')],
+  };
+}
+
+/**
+ * The batch entering `phase`: it takes the essays that passed the phase before and those
+ * dropped at this one (retried), in the registered order; the retried leave the dropped list.
+ */
+function entering(
+  context: BatchContext,
+  phase: string,
+  passed: readonly string[],
+  dropped: Pick<BatchContext, 'droppedIds' | 'droppedAt'>,
+): Partial<BatchContext> {
+  const retried = new Set(dropped.droppedIds.filter((_, i) => dropped.droppedAt[i] === phase));
+  const kept = dropped.droppedIds.flatMap((id, i) => (retried.has(id) ? [] : [i]));
+  return {
+    phase,
+    phaseEssayIds: (context.expectedEssayIds ?? []).filter(
+      (id) => passed.includes(id) || retried.has(id),
+    ),
+    succeeded: [],
+    failed: [],
+    droppedIds: kept.map((i) => dropped.droppedIds[i] ?? ''),
+    droppedAt: kept.map((i) => dropped.droppedAt[i] ?? ''),
+  };
 }
 
 /** The request for `phase` for the given essays. */
@@ -283,25 +307,12 @@ export const batchMachine = setup({
       return { provisionedTextIds: texts };
     }),
     // The essays that passed the phase go on to the next, with those retried from it.
-    advancePhase: assign(({ context }) => {
-      const phase = nextPhase(context) ?? '';
-      const taking = participantsOf(context, phase, context.succeeded);
-      const kept = context.droppedIds.map((id, i) => ({ id, at: context.droppedAt[i] ?? '' }));
-      const stay = kept.filter((d) => !taking.includes(d.id));
-      const failedAt = context.phase ?? '';
-      return {
-        phase,
-        phaseEssayIds: taking,
-        succeeded: [],
-        failed: [],
-        droppedIds: [...stay.map((d) => d.id), ...context.failed],
-        droppedAt: [...stay.map((d) => d.at), ...context.failed.map(() => failedAt)],
-      };
-    }),
+    advancePhase: assign(({ context }) =>
+      entering(context, nextPhase(context) ?? '', context.succeeded, withFailedDropped(context)),
+    ),
     // The batch concludes: the phase's failed essays leave the pipeline there.
     concludePipeline: assign(({ context }) => ({
-      droppedIds: [...context.droppedIds, ...context.failed],
-      droppedAt: [...context.droppedAt, ...context.failed.map(() => context.phase ?? '')],
+      ...withFailedDropped(context),
       failed: [],
       retryRound: false,
     })),
@@ -309,19 +320,7 @@ export const batchMachine = setup({
     startRetry: assign(({ context }) => {
       const phase =
         context.pipeline.find((p) => context.droppedAt.includes(p)) ?? context.droppedAt[0] ?? '';
-      const taking = participantsOf(context, phase, []);
-      const stay = context.droppedIds
-        .map((id, i) => ({ id, at: context.droppedAt[i] ?? '' }))
-        .filter((d) => !taking.includes(d.id));
-      return {
-        phase,
-        phaseEssayIds: taking,
-        succeeded: [],
-        failed: [],
-        droppedIds: stay.map((d) => d.id),
-        droppedAt: stay.map((d) => d.at),
-        retryRound: true,
-      };
+      return { ...entering(context, phase, [], context), retryRound: true };
     }),
     // Only after `newResultForExpectedEssay`: each essay once.
     recordResult: assign(({ context, event }) => {

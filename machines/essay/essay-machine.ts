@@ -1,5 +1,6 @@
 import { assign, setup } from 'xstate';
 import { EssayStatus } from '../../common-core/index.ts';
+import type { PhaseRequest, PhaseResult } from '../../phases/phase-module.ts';
 import { type CancelTimerParams, recordOnly, type ScheduleTimerParams } from '../effects.ts';
 
 /** Machine id and version; bump the version (and add a migration) when a state is renamed or removed. */
@@ -14,7 +15,7 @@ export interface EssayPhase {
 }
 
 /** What a phase left on the essay (the phase's worker decides what). */
-export type EssayPhaseResult = Readonly<Record<string, string | number | null>>;
+export type EssayPhaseResult = PhaseResult;
 
 export interface EssayInput {
   essayId: string;
@@ -66,16 +67,7 @@ export type EssayEvent =
   | { type: 'CRITICAL_FAILURE'; reason: string };
 
 /** Ask the phase's worker to process the essay (the runtime writes the request to the outbox). */
-export interface RequestPhaseWorkParams {
-  phase: string;
-  essayId: string;
-  batchId: string | null;
-  textStorageId: string;
-  language: string;
-  correlationId: string | null;
-  attempt: number;
-  results: Readonly<Record<string, EssayPhaseResult>>;
-}
+export type RequestPhaseWorkParams = PhaseRequest;
 
 /** The request for the current attempt (assigned before this runs). */
 function requestOf(context: EssayContext): RequestPhaseWorkParams {
@@ -156,9 +148,9 @@ export function createEssayMachine(phases: readonly EssayPhase[]) {
     ],
   });
   const ofPhase = (phase: EssayPhase) => ({ type: 'ofPhase', params: { phase: phase.name } });
-  const resend = {
-    assign: assign({ attempts: ({ context }: { context: EssayContext }) => context.attempts + 1 }),
-  };
+  const nextAttempt = assign({
+    attempts: ({ context }: { context: EssayContext }) => context.attempts + 1,
+  });
 
   const phaseStates = Object.fromEntries(
     phases.flatMap((p) => [
@@ -213,7 +205,7 @@ export function createEssayMachine(phases: readonly EssayPhase[]) {
                 target: p.statuses.inProgress,
                 reenter: false,
                 actions: [
-                  resend.assign,
+                  nextAttempt,
                   {
                     type: 'requestPhaseWork',
                     params: ({ context }: { context: EssayContext }) => requestOf(context),

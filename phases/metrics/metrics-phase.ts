@@ -1,14 +1,13 @@
-import { z } from 'zod';
 import {
   BatchNlpInitiateCommandV1Schema,
   EssayStatus,
   InvalidPayloadError,
   ProcessingEvent,
-  ProcessingStage,
   TextMetricsResultDataV1Schema,
   type TextMetricsV1,
   TextMetricsV1Schema,
 } from '../../common-core/index.ts';
+import { failedOutcome, pendingUpdate } from '../phase-events.ts';
 import { definePhase } from '../phase-module.ts';
 import { spellcheckResultOf } from '../spellcheck/spellcheck-phase.ts';
 
@@ -39,20 +38,14 @@ export const METRICS_PHASE = definePhase({
   request: {
     event: ProcessingEvent.ESSAY_NLP_REQUESTED,
     build(r, timestamp) {
-      const entity = { entity_id: r.essayId, entity_type: 'essay', parent_id: r.batchId };
       const spellchecked = spellcheckResultOf(r.results);
       return {
-        entity_ref: entity,
-        status: EssayStatus.AWAITING_NLP,
-        system_metadata: {
-          entity,
+        ...pendingUpdate(
+          r,
+          ProcessingEvent.ESSAY_NLP_REQUESTED,
+          EssayStatus.AWAITING_NLP,
           timestamp,
-          processing_stage: ProcessingStage.PENDING,
-          event: ProcessingEvent.ESSAY_NLP_REQUESTED,
-          started_at: null,
-          completed_at: null,
-          error_info: {},
-        },
+        ),
         text_storage_id: spellchecked?.correctedTextStorageId ?? r.textStorageId,
         language: r.language,
         corrections_made: spellchecked?.correctionsMade ?? null,
@@ -82,16 +75,7 @@ export const METRICS_PHASE = definePhase({
           ]);
         return { essayId, ok: true, result: { ...d.metrics } };
       }
-      const info = z
-        .object({ code: z.string(), message: z.string() })
-        .partial()
-        .parse(d.system_metadata.error_info);
-      return {
-        essayId,
-        ok: false,
-        code: info.code ?? 'HULEEDU_PROCESSING_FAILED',
-        message: info.message ?? `status ${d.status}`,
-      };
+      return failedOutcome(essayId, d);
     },
   },
 });

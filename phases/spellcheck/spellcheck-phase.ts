@@ -1,12 +1,11 @@
-import { z } from 'zod';
 import {
   BatchSpellcheckInitiateCommandV1Schema,
   EssayStatus,
   InvalidPayloadError,
   ProcessingEvent,
-  ProcessingStage,
   SpellcheckResultDataV1Schema,
 } from '../../common-core/index.ts';
+import { failedOutcome, pendingUpdate } from '../phase-events.ts';
 import { definePhase } from '../phase-module.ts';
 
 /** What the spellcheck phase leaves on an essay. */
@@ -40,19 +39,13 @@ export const SPELLCHECK_PHASE = definePhase({
   request: {
     event: ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED,
     build(r, timestamp) {
-      const entity = { entity_id: r.essayId, entity_type: 'essay', parent_id: r.batchId };
       return {
-        entity_ref: entity,
-        status: EssayStatus.AWAITING_SPELLCHECK,
-        system_metadata: {
-          entity,
+        ...pendingUpdate(
+          r,
+          ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED,
+          EssayStatus.AWAITING_SPELLCHECK,
           timestamp,
-          processing_stage: ProcessingStage.PENDING,
-          event: ProcessingEvent.ESSAY_SPELLCHECK_REQUESTED,
-          started_at: null,
-          completed_at: null,
-          error_info: {},
-        },
+        ),
         text_storage_id: r.textStorageId,
         language: r.language,
       };
@@ -75,16 +68,7 @@ export const SPELLCHECK_PHASE = definePhase({
         };
         return { essayId, ok: true, result: { ...result } };
       }
-      const info = z
-        .object({ code: z.string(), message: z.string() })
-        .partial()
-        .parse(d.system_metadata.error_info);
-      return {
-        essayId,
-        ok: false,
-        code: info.code ?? 'HULEEDU_PROCESSING_FAILED',
-        message: info.message ?? `status ${d.status}`,
-      };
+      return failedOutcome(essayId, d);
     },
   },
 });

@@ -27,7 +27,7 @@ export function renderReportCsv(report: BatchReport): string {
       'replacement',
       'kind',
       'error',
-      ...columns.map((c) => c.column),
+      ...columns.map((c) => c.key),
     ],
   ];
   for (const e of report.essays) {
